@@ -1,0 +1,138 @@
+"""Turn retrieved evidence into an answer whose every sentence carries a citation.
+
+The default answerer is extractive: it quotes the best evidence sentences, numbered, under a
+framing line in the asker's language, and needs no model beyond the encoder. An LLM answerer
+(any LangChain chat model) can replace it without touching retrieval: both take the same
+`Evidence` and return the same `Composed`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..models import Citation, Match
+from .language import phrase
+
+
+@dataclass
+class Evidence:
+    """One cited source with the sentences worth quoting from it, best first."""
+
+    source_id: str
+    title: str
+    url: str | None
+    score: float
+    sentences: list[tuple[str, float]]  # (sentence, relevance)
+    chunk_text: str
+    language: str = "en"
+
+
+@dataclass
+class Composed:
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+
+
+class Answerer(Protocol):
+    def compose(self, question: str, lang: str, evidence: list[Evidence], partners: list[Match]) -> Composed: ...
+
+
+def _snippet(text: str, limit: int = 320) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _partner_lines(lang: str, partners: list[Match], first_number: int) -> tuple[list[str], list[Citation]]:
+    lines, cites = [], []
+    for n, m in enumerate(partners, start=first_number):
+        reason = m.reasons[0] if m.reasons else ""
+        place = ", ".join(p for p in (m.region, m.country) if p)
+        lines.append(f"- {m.name} ({place}): {reason} [{n}]")
+        cites.append(Citation(source_id=m.company_id, title=m.name, snippet=_snippet("; ".join(m.reasons)),
+                              score=m.score))
+    return lines, cites
+
+
+class ExtractiveAnswerer:
+    MAX_SENTENCES = 3
+    # A sentence is quoted when it is nearly as relevant as the best one.
+    RELATIVE_CUTOFF = 0.03
+
+    def compose(self, question: str, lang: str, evidence: list[Evidence], partners: list[Match]) -> Composed:
+        picked: list[tuple[float, int, str]] = []
+        for ei, ev in enumerate(evidence):
+            for sentence, rel in ev.sentences:
+                picked.append((rel, ei, sentence))
+        picked.sort(key=lambda t: -t[0])
+        if picked:
+            top = picked[0][0]
+            picked = [p for p in picked if p[0] >= top - self.RELATIVE_CUTOFF][: self.MAX_SENTENCES]
+
+        numbers: dict[int, int] = {}
+        citations: list[Citation] = []
+        lines: list[str] = []
+        for _, ei, sentence in picked:
+            if ei not in numbers:
+                numbers[ei] = len(numbers) + 1
+                ev = evidence[ei]
+                quoted = [s for _, e, s in picked if e == ei]
+                citations.append(Citation(source_id=ev.source_id, title=ev.title,
+                                          snippet=_snippet(" ".join(quoted) if quoted else ev.chunk_text),
+                                          score=round(ev.score, 4), url=ev.url))
+            lines.append(_format_quote(sentence, numbers[ei]))
+
+        parts: list[str] = []
+        if lines:
+            parts.append(phrase("intro", lang))
+            parts.extend(lines)
+            if lang != "en" and any(evidence[ei].language != lang for ei in numbers):
+                parts.append(phrase("quoted_note", lang))
+        if partners:
+            plines, pcites = _partner_lines(lang, partners, len(citations) + 1)
+            parts.append(phrase("partners_intro", lang))
+            parts.extend(plines)
+            citations.extend(pcites)
+        return Composed("\n".join(p for p in parts if p), citations)
+
+
+def _format_quote(sentence: str, number: int) -> str:
+    sentence = sentence.strip()
+    if "\n" in sentence:  # a list keeps its items on their own lines
+        head, *items = sentence.split("\n")
+        items = [re.sub(r"[.;]$", "", i.strip()) for i in items]
+        return f"“{head}” [{number}]\n" + "\n".join(f"  {i}" for i in items)
+    return f"“{sentence}” [{number}]"
+
+
+class LLMAnswerer:
+    """Answers with a LangChain chat model, from the same numbered evidence the extractive one quotes."""
+
+    def __init__(self, chat_model):
+        self.chat_model = chat_model
+
+    def compose(self, question: str, lang: str, evidence: list[Evidence], partners: list[Match]) -> Composed:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        names = {"en": "English", "it": "Italian", "pt": "Portuguese"}
+        citations = [Citation(source_id=e.source_id, title=e.title, snippet=_snippet(e.chunk_text),
+                              score=round(e.score, 4), url=e.url) for e in evidence]
+        sources = "\n\n".join(f"[{i}] {e.title}\n{e.chunk_text}" for i, e in enumerate(evidence, start=1))
+        plines, pcites = _partner_lines(lang, partners, len(citations) + 1)
+        if plines:
+            sources += "\n\nPartner companies:\n" + "\n".join(plines)
+        system = (
+            f"Answer in {names.get(lang, 'English')} using only the numbered sources. After every claim put the "
+            "number of its source in square brackets, like [1]. If the sources do not answer the question, say "
+            "that the knowledge base does not cover it. Never include personal contact data."
+        )
+        reply = self.chat_model.invoke([SystemMessage(system), HumanMessage(f"Sources:\n{sources}\n\nQuestion: {question}")])
+        text = str(getattr(reply, "content", reply)).strip()
+        all_cites = citations + pcites
+        used = sorted({int(n) for n in re.findall(r"\[(\d+)\]", text) if 1 <= int(n) <= len(all_cites)})
+        if not used:
+            return Composed(phrase("not_grounded", lang), [])
+        # Renumber so citations[0] is [1] in the text, keeping only the sources the model cited.
+        renumber = {old: new for new, old in enumerate(used, start=1)}
+        text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber[int(m.group(1))]}]" if int(m.group(1)) in renumber else "", text)
+        return Composed(text, [all_cites[i - 1] for i in used])

@@ -1,0 +1,243 @@
+"""sources → chunks → embeddings → store, in one transaction per run.
+
+Everything is read, chunked and embedded first; only then is the store written, all at once.
+A crash or a bad file therefore never leaves the store half-written, and a re-run of the same
+content finds every hash unchanged and adds nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from ..errors import PonteError
+from ..index.chunking import chunk_text
+from ..index.encoders import Encoder
+from ..index.lexical import fold
+from ..index.loaders import DOCUMENT_SUFFIXES, UnreadableDocument, load_document
+from ..index.store import ChunkRecord, CompanyVectors, Store
+from ..models import CompanyProfile, IngestReport, Rejection
+from .grounding import BACKGROUND
+from .profiles import PROFILE_SUFFIXES, parse_profiles
+
+BATCH = 32
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return slug[:60] or "document"
+
+
+def profile_texts(p: CompanyProfile) -> list[tuple[str, str]]:
+    """What gets embedded for a profile: who it is, each offer, each need. Never the contact."""
+    texts = [("desc", f"{p.name}. {p.description}")]
+    texts += [("offer", o) for o in p.offers]
+    texts += [("seek", s) for s in p.seeks]
+    return texts
+
+
+def profile_hash(p: CompanyProfile) -> str:
+    return hashlib.sha256(json.dumps(p.model_dump(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass
+class _PendingDoc:
+    doc_id: str
+    source: str
+    title: str
+    url: str | None
+    digest: str
+    chunks: list[ChunkRecord]
+    status: str  # "added" | "updated"
+
+
+def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Rejection]]:
+    """Files to ingest: folders walked recursively, hidden files skipped."""
+    files: list[Path] = []
+    rejected: list[Rejection] = []
+    supported = DOCUMENT_SUFFIXES | PROFILE_SUFFIXES
+    for path in paths:
+        if not path.exists():
+            raise PonteError("not_found", f"no such file or folder: {path}", 404)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                rel = f.relative_to(path)
+                if f.is_file() and not any(part.startswith(".") for part in rel.parts) \
+                        and f.suffix.lower() in supported:
+                    files.append(f)
+        elif path.suffix.lower() in supported:
+            files.append(path)
+        else:
+            rejected.append(Rejection(source=str(path), reason=f"unsupported file type {path.suffix or '(none)'!r}; "
+                                      f"expected one of {' '.join(sorted(supported))}"))
+    return files, rejected
+
+
+class Ingestor:
+    def __init__(self, store: Store, encoder: Encoder, max_document_bytes: int, max_record_bytes: int,
+                 progress: bool = False):
+        self.store = store
+        self.encoder = encoder
+        self.max_document_bytes = max_document_bytes
+        self.max_record_bytes = max_record_bytes
+        self.progress = progress
+
+    # --- embedding ---------------------------------------------------------------------------
+
+    def _embed(self, texts: list[str], label: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.encoder.dim), dtype=np.float32)
+        bar = None
+        if self.progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(texts), desc=label, unit="text", file=sys.stderr, leave=False)
+        parts = []
+        for i in range(0, len(texts), BATCH):
+            parts.append(self.encoder.passages(texts[i:i + BATCH]))
+            if bar:
+                bar.update(len(texts[i:i + BATCH]))
+        if bar:
+            bar.close()
+        return np.vstack(parts)
+
+    # --- documents --------------------------------------------------------------------------
+
+    def _prepare_document(self, path: Path, report: IngestReport, claimed: set[str]) -> _PendingDoc | None:
+        source = str(path.resolve())
+        size = path.stat().st_size
+        if size > self.max_document_bytes:
+            report.rejected.append(Rejection(
+                source=str(path), reason=f"file is {size / 1e6:.1f} MB; the limit is "
+                f"{self.max_document_bytes / 1e6:.1f} MB (PONTE_MAX_DOCUMENT_BYTES)"))
+            return None
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        known = self.store.document_by_source(source)
+        if known is not None and known["hash"] == digest:
+            report.unchanged += 1
+            return None
+        if known is None and (self.store.document_by_hash(digest) is not None or digest in claimed):
+            report.unchanged += 1  # the same content under another name adds nothing
+            return None
+        try:
+            doc = load_document(path)
+        except UnreadableDocument as exc:
+            report.rejected.append(Rejection(source=str(path), reason=str(exc)))
+            return None
+        except OSError as exc:
+            report.rejected.append(Rejection(source=str(path), reason=f"cannot read: {exc.strerror or exc}"))
+            return None
+        chunks = chunk_text(doc.text, doc.title)
+        if not chunks:
+            report.rejected.append(Rejection(source=str(path), reason="no text could be extracted"))
+            return None
+        doc_id = known["id"] if known is not None else self.store.free_document_id(slugify(path.stem))
+        while doc_id in claimed:
+            doc_id = doc_id + "-x"
+        claimed.update({doc_id, digest})
+        records = [ChunkRecord(f"{doc_id}#{i}", i, c.heading, c.text, c.segments, np.zeros(0)) for i, c in enumerate(chunks)]
+        return _PendingDoc(doc_id, source, doc.title, doc.url, digest, records,
+                           "updated" if known is not None else "added")
+
+    # --- run --------------------------------------------------------------------------------
+
+    def run(self, files: list[Path], report: IngestReport | None = None) -> IngestReport:
+        report = report or IngestReport()
+        docs: list[_PendingDoc] = []
+        claimed: set[str] = set()
+        profiles: dict[str, tuple[CompanyProfile, str, str]] = {}
+        for path in files:
+            suffix = path.suffix.lower()
+            try:
+                if suffix in PROFILE_SUFFIXES:
+                    parsed = parse_profiles(path, self.max_record_bytes)
+                    report.rejected.extend(parsed.rejected)
+                    for _, p in parsed.records:
+                        profiles[p.id] = (p, profile_hash(p), str(path))
+                else:
+                    pending = self._prepare_document(path, report, claimed)
+                    if pending:
+                        docs.append(pending)
+            except OSError as exc:
+                report.rejected.append(Rejection(source=str(path), reason=f"cannot read: {exc.strerror or exc}"))
+
+        return self._commit(docs, profiles, report)
+
+    def write_profiles(self, items: list[tuple[CompanyProfile, str]]) -> IngestReport:
+        """Store already-validated profiles (the API's PUT), through the same path as files."""
+        profiles = {p.id: (p, profile_hash(p), source) for p, source in items}
+        return self._commit([], profiles, IngestReport())
+
+    def _commit(self, docs: list[_PendingDoc], profiles: dict[str, tuple[CompanyProfile, str, str]],
+                report: IngestReport) -> IngestReport:
+        known_hashes = self.store.company_hashes(list(profiles))
+        changed = []
+        for cid, (p, digest, source) in profiles.items():
+            if known_hashes.get(cid) == digest:
+                report.unchanged += 1
+            else:
+                changed.append((p, digest, source, "updated" if cid in known_hashes else "added"))
+
+        previous = self.store.meta("encoder")
+        reembed = previous is not None and previous != self.encoder.name
+        if not docs and not changed and not reembed and self.store.meta("background"):
+            return self._counts(report)
+
+        # Embed everything before touching the store.
+        seg_texts = [seg for d in docs for c in d.chunks for seg in c.segments]
+        seg_vecs = self._embed(seg_texts, "documents")
+        i = 0
+        for d in docs:
+            for c in d.chunks:
+                c.vectors = seg_vecs[i:i + len(c.segments)]
+                i += len(c.segments)
+        comp_texts = [profile_texts(p) for p, *_ in changed]
+        flat = [t for texts in comp_texts for _, t in texts]
+        comp_vecs = self._embed(flat, "companies")
+        background = self._embed(BACKGROUND, "baseline") if reembed or not self.store.meta("background") else None
+        refreshed = self._reembed_all() if reembed else None
+
+        with self.store.transaction() as conn:
+            if refreshed:
+                for sql, rows in refreshed:
+                    conn.executemany(sql, rows)
+            for d in docs:
+                Store.put_document(conn, d.doc_id, d.source, d.title, d.url, d.digest, d.chunks)
+                setattr(report, d.status, getattr(report, d.status) + 1)
+            j = 0
+            for (p, digest, source, status), texts in zip(changed, comp_texts):
+                vectors = CompanyVectors(texts, comp_vecs[j:j + len(texts)])
+                j += len(texts)
+                Store.put_company(conn, p.model_dump(exclude_none=True), digest, source, vectors)
+                setattr(report, status, getattr(report, status) + 1)
+            Store.set_meta(conn, "encoder", self.encoder.name)
+            Store.set_meta(conn, "dim", str(self.encoder.dim))
+            if background is not None:
+                Store.set_meta(conn, "background", background.astype(np.float32).tobytes().hex())
+        return self._counts(report)
+
+    def _reembed_all(self) -> list[tuple[str, list[tuple]]]:
+        """New vectors for every stored text, when the encoder changed since the last ingest."""
+        segs = [(r["id"], r["text"]) for r in self.store.iter_segments()]
+        comps = self.store._query("SELECT id, text FROM company_vectors ORDER BY id")
+        seg_vecs = self._embed([t for _, t in segs], "re-embedding documents")
+        comp_vecs = self._embed([r["text"] for r in comps], "re-embedding companies")
+        return [
+            ("UPDATE segments SET vec = ? WHERE id = ?",
+             [(v.astype(np.float32).tobytes(), sid) for (sid, _), v in zip(segs, seg_vecs)]),
+            ("UPDATE company_vectors SET vec = ? WHERE id = ?",
+             [(v.astype(np.float32).tobytes(), r["id"]) for r, v in zip(comps, comp_vecs)]),
+        ]
+
+    def _counts(self, report: IngestReport) -> IngestReport:
+        report.documents = self.store.count("documents")
+        report.companies = self.store.count("companies")
+        report.chunks = self.store.count("chunks")
+        return report

@@ -1,0 +1,316 @@
+"""`Assistant`: the one service object behind the CLI and the HTTP API.
+
+It owns the store, the encoder, the current index snapshot, the answerer and the matcher.
+Readers work on the snapshot they picked up; writers go through one lock, commit to the store
+in one transaction, and the next reader builds a fresh snapshot from the new generation.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from ..errors import PonteError, invalid, not_found
+from ..index.encoders import Encoder, get_encoder
+from ..index.lexical import fold
+from ..index.retriever import Hit, Retriever, company_passes
+from ..index.snapshot import Snapshot
+from ..index.store import Store
+from ..models import (
+    ChatRequest, ChatResponse, CompanyList, CompanyProfile, CompanyPublic, Deleted, DocumentInfo,
+    DocumentList, IngestReport, Match, MatchRequest, MatchResponse, SearchRequest, SearchResponse,
+    SearchResult,
+)
+from ..settings import Settings
+from .answerer import Answerer, Evidence, ExtractiveAnswerer
+from .grounding import margin, unknown_names
+from .ingest import Ingestor, expand
+from .intent import asks_for_companies
+from .language import detect_language, phrase
+from .matcher import Matcher
+
+EVIDENCE_CHUNKS = 3
+PARTNERS_IN_CHAT = 3
+# A partner suggestion must beat its own unrelated-text baseline by this much (calibrated like
+# the grounding threshold, on the partner questions of eval/qa.jsonl).
+PARTNER_MARGIN = 0.02
+
+
+class Assistant:
+    def __init__(self, settings: Settings, answerer: Answerer | None = None):
+        self.settings = settings
+        self.store = Store(settings.db_path)
+        self.retriever = Retriever()
+        self.matcher = Matcher(cross_border=settings.cross_border)
+        self.answerer: Answerer = answerer or ExtractiveAnswerer()
+        self._snapshot: Snapshot | None = None
+        self._snap_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    @property
+    def encoder(self) -> Encoder:
+        return get_encoder(self.settings.encoder)
+
+    def _progress(self) -> bool:
+        if self.settings.progress is not None:
+            return self.settings.progress
+        return sys.stderr.isatty()
+
+    def _ingestor(self) -> Ingestor:
+        return Ingestor(self.store, self.encoder, self.settings.max_document_bytes,
+                        self.settings.max_record_bytes, progress=self._progress())
+
+    def is_empty(self) -> bool:
+        return self.store.meta("encoder") is None
+
+    def ensure_ready(self) -> None:
+        """First use on a fresh data home indexes the shipped corpus, so asking just works."""
+        if self.is_empty():
+            if self._progress():
+                print(f"ponte: indexing the shipped corpus ({self.settings.corpus}) on first use…", file=sys.stderr)
+            self.ingest(None)
+
+    def snapshot(self) -> Snapshot:
+        built_with = self.store.meta("encoder")
+        if built_with is not None and built_with != self.settings.encoder:
+            raise PonteError(
+                "encoder_mismatch",
+                f"the index was built with encoder {built_with!r} but PONTE_ENCODER is {self.settings.encoder!r}; "
+                "run `ponte ingest` to re-embed the knowledge base with the new encoder",
+                409,
+            )
+        generation = self.store.generation
+        snap = self._snapshot
+        if snap is None or snap.generation != generation:
+            with self._snap_lock:
+                snap = self._snapshot
+                if snap is None or snap.generation != generation:
+                    dim = int(self.store.meta("dim") or self.encoder.dim)
+                    snap = Snapshot.build(self.store, dim)
+                    self._snapshot = snap
+        return snap
+
+    def ready(self) -> bool:
+        try:
+            return self.snapshot() is not None and not self.is_empty()
+        except PonteError:
+            return False
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        return self.encoder.queries([text])[0]
+
+    # --- ingest -----------------------------------------------------------------------------
+
+    def ingest(self, paths: list[Path] | None) -> IngestReport:
+        targets = [Path(p) for p in paths] if paths else [self.settings.corpus]
+        files, rejected = expand(targets)
+        with self._write_lock:
+            return self._ingestor().run(files, IngestReport(rejected=rejected))
+
+    # --- search -----------------------------------------------------------------------------
+
+    def search(self, req: SearchRequest) -> SearchResponse:
+        query = req.query.strip()
+        if not query:
+            raise invalid("query must not be empty")
+        snap = self.snapshot()
+        qvec = self._query_vector(query)
+        results: list[SearchResult] = []
+        if req.kind in (None, "document"):
+            for hit in self.retriever.documents(snap, query, qvec, req.k):
+                c = snap.chunks[hit.pos]
+                best_seg = snap.seg_texts[hit.segments[0][0]] if hit.segments else c.text
+                results.append(SearchResult(
+                    id=c.id, kind="document", source_id=c.doc_id, title=c.title, snippet=_clip(best_seg),
+                    score=round(hit.fused, 4), metadata={"heading": c.heading, "dense": round(hit.dense, 4),
+                                                         "url": c.url}))
+        if req.kind in (None, "company"):
+            for hit in self.retriever.companies(snap, query, qvec, req.k, req.filters):
+                c = snap.companies[hit.pos]
+                snippet = snap.cv_text[hit.segments[0][0]] if hit.segments else c.description
+                results.append(SearchResult(
+                    id=c.id, kind="company", source_id=c.id, title=c.name, snippet=_clip(snippet),
+                    score=round(hit.fused, 4),
+                    metadata={"country": c.country, "region": c.region, "city": c.city, "sectors": c.sectors,
+                              "kind": c.kind, "dense": round(hit.dense, 4)}))
+        results.sort(key=lambda r: -r.score)
+        return SearchResponse(results=results[: req.k])
+
+    # --- matching ---------------------------------------------------------------------------
+
+    def match(self, req: MatchRequest) -> MatchResponse:
+        snap = self.snapshot()
+        if req.company_id is not None:
+            if req.company_id not in snap.company_pos:
+                raise not_found("company", req.company_id)
+            company = snap.companies[snap.company_pos[req.company_id]]
+            lang = req.language or _profile_language(company)
+            return MatchResponse(matches=self.matcher.for_company(snap, req.company_id, req.k, req.filters, lang))
+        need = (req.need or "").strip()
+        lang = req.language or detect_language(need)
+        qvec = self._query_vector(need)
+        lexical = snap.company_lexical.scores(need) if snap.company_lexical else None
+        return MatchResponse(matches=self.matcher.for_need(snap, need, qvec, req.k, req.filters, lang, lexical))
+
+    # --- chat -------------------------------------------------------------------------------
+
+    def _evidence(self, snap: Snapshot, hits: list[Hit]) -> list[Evidence]:
+        out = []
+        for hit in hits:
+            c = snap.chunks[hit.pos]
+            sentences = [(snap.seg_texts[row], sim) for row, sim in hit.segments[:4]]
+            out.append(Evidence(c.doc_id, c.title, c.url, hit.dense, sentences, c.text,
+                                language=detect_language(c.text[:400])))
+        return out
+
+    def _retrieve_for_chat(self, snap: Snapshot, message: str, history: list[str]) -> tuple[list[Hit], float, np.ndarray]:
+        qvec = self._query_vector(message)
+        hits = self.retriever.documents(snap, message, qvec, EVIDENCE_CHUNKS)
+        best = max((h.dense for h in hits), default=0.0)
+        m = margin(best, qvec, snap.background)
+        if history:
+            # A follow-up ("which agency supports it?") is read together with the previous question,
+            # but only if that helps and the message is not off-topic on its own.
+            contextual = f"{history[-1]} {message}"
+            cvec = self._query_vector(contextual)
+            chits = self.retriever.documents(snap, contextual, cvec, EVIDENCE_CHUNKS)
+            cbest = max((h.dense for h in chits), default=0.0)
+            cm = margin(cbest, cvec, snap.background)
+            if cm > m and m >= self.settings.grounding_threshold - 0.04:
+                return chits, cm, qvec
+        return hits, m, qvec
+
+    def chat(self, req: ChatRequest) -> ChatResponse:
+        message = req.message.strip()
+        if not message:
+            raise invalid("message must not be empty")
+        if len(message) > self.settings.max_message_chars:
+            raise PonteError("too_large", f"message is {len(message)} characters; the limit is "
+                             f"{self.settings.max_message_chars} (PONTE_MAX_MESSAGE_CHARS)", 413)
+        conversation_id = req.conversation_id or uuid.uuid4().hex
+        lang = req.language or detect_language(message)
+        snap = self.snapshot()
+        history = [t["text"] for t in self.store.turns(conversation_id) if t["role"] == "user"]
+
+        hits, m, qvec = self._retrieve_for_chat(snap, message, history)
+        strangers = unknown_names(message, snap.vocabulary)
+        grounded_docs = m >= self.settings.grounding_threshold and not strangers
+
+        partners: list[Match] = []
+        if asks_for_companies(message) and not strangers and snap.companies:
+            lexical = snap.company_lexical.scores(message)
+            found = self.matcher.for_need(snap, message, qvec, PARTNERS_IN_CHAT, None, lang, lexical)
+            if found and self._partner_evidence(snap, qvec, found[0].company_id) >= PARTNER_MARGIN:
+                partners = found
+
+        evidence = self._evidence(snap, hits) if grounded_docs else []
+        if evidence or partners:
+            composed = self.answerer.compose(message, lang, evidence, partners)
+            answer, citations, grounded = composed.answer, composed.citations, bool(composed.citations)
+        else:
+            answer, citations, grounded = phrase("not_grounded", lang), [], False
+        if not grounded:
+            answer, citations, partners = phrase("not_grounded", lang), [], []
+        self.store.add_turns(conversation_id, lang, [("user", message), ("assistant", answer)])
+        return ChatResponse(conversation_id=conversation_id, answer=answer, language=lang, grounded=grounded,
+                            citations=citations, partners=partners)
+
+    def chat_stream(self, req: ChatRequest) -> Iterator[tuple[str, dict]]:
+        """("delta", {"text": ...}) per answer line as it is ready, then ("final", full response)."""
+        response = self.chat(req)
+        for line in response.answer.split("\n"):
+            yield "delta", {"text": line + "\n"}
+        yield "final", response.model_dump()
+
+    def _partner_evidence(self, snap: Snapshot, qvec: np.ndarray, company_id: str) -> float:
+        pos = snap.company_pos[company_id]
+        rows = np.flatnonzero(snap.cv_owner == pos)
+        best = float((snap.cv_vectors[rows] @ qvec).max()) if len(rows) else 0.0
+        return margin(best, qvec, snap.background)
+
+    # --- companies --------------------------------------------------------------------------
+
+    def _company_record(self, company_id: str) -> dict:
+        row = self.store.company_row(company_id)
+        if row is None:
+            raise not_found("company", company_id)
+        return json.loads(row["data"])
+
+    def company(self, company_id: str, with_contact: bool = False) -> CompanyPublic:
+        data = self._company_record(company_id)
+        if not with_contact:
+            data.pop("contact", None)
+        return CompanyPublic.model_validate(data)
+
+    def companies(self, query: str | None = None, country: str | None = None, sector: str | None = None,
+                  limit: int = 50, offset: int = 0, with_contact: bool = False) -> CompanyList:
+        from ..models import Filters
+
+        filters = Filters(country=country, sector=sector)
+        records = self.store.all_companies()
+        if query and query.strip():
+            snap = self.snapshot()
+            hits = self.retriever.companies(snap, query.strip(), self._query_vector(query.strip()), len(records) or 1, filters)
+            order = [snap.companies[h.pos].id for h in hits]
+            by_id = {r["id"]: r for r in records}
+            records = [by_id[i] for i in order if i in by_id]
+        else:
+            records = [r for r in records if company_passes(CompanyProfile.model_validate({**r, "contact": None}), filters)]
+        total = len(records)
+        page = records[offset: offset + limit]
+        if not with_contact:
+            for r in page:
+                r.pop("contact", None)
+        return CompanyList(companies=[CompanyPublic.model_validate(r) for r in page], total=total)
+
+    def put_company(self, company_id: str, profile: CompanyProfile) -> tuple[CompanyPublic, bool]:
+        if profile.id != company_id:
+            raise invalid(f"the body's id {profile.id!r} differs from the URL's {company_id!r}")
+        with self._write_lock:
+            existed = self.store.company_row(company_id) is not None
+            self._ingestor().write_profiles([(profile, "api")])
+        return self.company(company_id, with_contact=True), not existed
+
+    def delete_company(self, company_id: str) -> Deleted:
+        with self._write_lock:
+            if self.store.company_row(company_id) is None:
+                raise not_found("company", company_id)
+            with self.store.transaction() as conn:
+                conn.execute("DELETE FROM companies WHERE id = ?", (company_id,))
+        return Deleted(id=company_id)
+
+    # --- documents --------------------------------------------------------------------------
+
+    def documents(self) -> DocumentList:
+        return DocumentList(documents=[
+            DocumentInfo(id=r["id"], title=r["title"], source=Path(r["source"]).name, chunks=r["n_chunks"], url=r["url"])
+            for r in self.store.list_documents()
+        ])
+
+    def delete_document(self, doc_id: str) -> Deleted:
+        with self._write_lock:
+            if self.store.document(doc_id) is None:
+                raise not_found("document", doc_id)
+            with self.store.transaction() as conn:
+                conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        return Deleted(id=doc_id)
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _profile_language(c: CompanyProfile) -> str:
+    for lang in c.languages:
+        code = fold(lang)[:2]
+        if code in ("en", "it", "pt"):
+            return code
+    return detect_language(c.description)

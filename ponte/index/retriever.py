@@ -1,0 +1,120 @@
+"""Hybrid retrieval: dense (FAISS over embedded segments) fused with BM25 by reciprocal rank.
+
+Dense search finds meaning across languages; BM25 makes exact codes and names count. Fusion
+by rank, not by score, because the two scales are unrelated.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..models import CompanyProfile, Filters
+from .lexical import fold
+from .snapshot import Snapshot
+
+RRF_K = 60
+DENSE_POOL = 64
+
+
+@dataclass
+class Hit:
+    pos: int                 # chunk position (documents) or company position (companies)
+    fused: float             # reciprocal-rank fusion score, scaled to 0..1
+    dense: float             # best cosine of a segment or profile text against the query
+    lexical: float           # BM25 score
+    segments: list[tuple[int, float]] = field(default_factory=list)  # (segment row, cosine), best first
+
+
+def _rrf(rankings: list[list[int]]) -> dict[int, float]:
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, pos in enumerate(ranking):
+            fused[pos] = fused.get(pos, 0.0) + 1.0 / (RRF_K + rank + 1)
+    best = len(rankings) / (RRF_K + 1)
+    return {pos: score / best for pos, score in fused.items()}
+
+
+def _as_set(value: str | list[str] | None) -> set[str] | None:
+    if value is None:
+        return None
+    values = [value] if isinstance(value, str) else value
+    return {fold(v).strip() for v in values if v and v.strip()} or None
+
+
+def _region_matches(region: str | None, wanted: set[str]) -> bool:
+    r = fold(region or "")
+    # "Lombardy" and "Lombardia" name one region: compare on a shared stem.
+    return any(r == w or (len(w) >= 6 and r[:6] == w[:6]) for w in wanted)
+
+
+def company_passes(c: CompanyProfile, filters: Filters | None) -> bool:
+    if filters is None:
+        return True
+    country = _as_set(filters.country)
+    if country and fold(c.country) not in country:
+        return False
+    region = _as_set(filters.region)
+    if region and not _region_matches(c.region, region):
+        return False
+    sector = _as_set(filters.sector)
+    if sector and not sector & {fold(s) for s in c.sectors}:
+        return False
+    partnership = _as_set(filters.partnership)
+    if partnership and not partnership & {fold(p) for p in c.partnership}:
+        return False
+    return True
+
+
+class Retriever:
+    def documents(self, snap: Snapshot, query: str, qvec: np.ndarray, k: int) -> list[Hit]:
+        if not snap.chunks:
+            return []
+        pool = min(len(snap.seg_texts), max(DENSE_POOL, 4 * k))
+        sims, rows = snap.doc_index.search(qvec.reshape(1, -1), pool)
+        per_chunk: dict[int, list[tuple[int, float]]] = {}
+        for row, sim in zip(rows[0], sims[0]):
+            if row < 0:
+                continue
+            per_chunk.setdefault(int(snap.seg_chunk[row]), []).append((int(row), float(sim)))
+        dense_rank = sorted(per_chunk, key=lambda p: -per_chunk[p][0][1])
+        lex = snap.doc_lexical.scores(query)
+        lex_rank = [int(i) for i in np.argsort(-lex) if lex[i] > 0][:pool]
+        fused = _rrf([dense_rank, lex_rank])
+        hits = []
+        for pos in sorted(fused, key=lambda p: -fused[p])[:k]:
+            segs = per_chunk.get(pos)
+            if segs is None:  # found by BM25 alone: score its segments directly
+                seg_rows = np.flatnonzero(snap.seg_chunk == pos)
+                seg_sims = snap.seg_vectors[seg_rows] @ qvec
+                segs = sorted(zip(seg_rows.tolist(), seg_sims.tolist()), key=lambda t: -t[1])
+            hits.append(Hit(pos, fused[pos], segs[0][1], float(lex[pos]), segs))
+        return hits
+
+    def companies(self, snap: Snapshot, query: str, qvec: np.ndarray, k: int,
+                  filters: Filters | None = None) -> list[Hit]:
+        if not snap.companies:
+            return []
+        allowed = np.array([company_passes(c, filters) for c in snap.companies], dtype=bool)
+        if not allowed.any():
+            return []
+        rows = snap.company_index_rows
+        sims = snap.cv_vectors[rows] @ qvec if len(rows) else np.zeros(0, dtype=np.float32)
+        owners = snap.cv_owner[rows]
+        best = np.full(len(snap.companies), -1.0, dtype=np.float32)
+        np.maximum.at(best, owners, sims)
+        best_row: dict[int, int] = {}
+        for row, owner, sim in zip(rows.tolist(), owners.tolist(), sims.tolist()):
+            if sim >= best[owner] and owner not in best_row:
+                best_row[owner] = row
+        candidates = np.flatnonzero(allowed & (best > -1))
+        pool = max(DENSE_POOL, 4 * k)
+        dense_rank = [int(i) for i in candidates[np.argsort(-best[candidates])][:pool]]
+        lex = snap.company_lexical.scores(query)
+        lex_rank = [int(i) for i in np.argsort(-lex) if lex[i] > 0 and allowed[i]][:pool]
+        fused = _rrf([dense_rank, lex_rank])
+        return [
+            Hit(pos, fused[pos], float(best[pos]), float(lex[pos]),
+                [(best_row[pos], float(best[pos]))] if pos in best_row else [])
+            for pos in sorted(fused, key=lambda p: -fused[p])[:k]
+        ]

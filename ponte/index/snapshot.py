@@ -1,0 +1,118 @@
+"""An immutable, query-ready view of the store: FAISS and BM25 indexes plus the rows they point at.
+
+A new snapshot is built after every write and swapped in whole, so readers always see the
+last complete state and never a half-updated index.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import faiss
+import numpy as np
+
+from ..models import CompanyProfile
+from .lexical import LexicalIndex, fold
+from .store import Store
+
+
+@dataclass(frozen=True)
+class DocChunk:
+    id: str
+    doc_id: str
+    title: str
+    heading: str
+    text: str
+    url: str | None
+
+
+def _flat_index(vectors: np.ndarray, dim: int) -> faiss.Index:
+    index = faiss.IndexFlatIP(dim)
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def company_search_text(c: CompanyProfile) -> str:
+    """What BM25 sees of a profile; the contact block is never part of it."""
+    parts = [c.name, c.city or "", c.region or "", c.country, " ".join(c.sectors), " ".join(c.nace),
+             c.description, " ".join(c.offers), " ".join(c.seeks), " ".join(c.certifications)]
+    return "\n".join(p for p in parts if p)
+
+
+@dataclass
+class Snapshot:
+    generation: int
+    dim: int
+    chunks: list[DocChunk] = field(default_factory=list)
+    seg_texts: list[str] = field(default_factory=list)
+    seg_chunk: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    seg_vectors: np.ndarray | None = None
+    doc_index: Any = None
+    doc_lexical: LexicalIndex | None = None
+    companies: list[CompanyProfile] = field(default_factory=list)
+    company_pos: dict[str, int] = field(default_factory=dict)
+    # One row per embedded company text; role is 'desc', 'offer' or 'seek'.
+    cv_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    cv_role: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U5"))
+    cv_text: list[str] = field(default_factory=list)
+    cv_vectors: np.ndarray | None = None
+    # 'desc' and 'offer' rows: what search by meaning looks at. Scored exactly with numpy, since
+    # filters and the per-company maximum need every row anyway.
+    company_index_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    company_lexical: LexicalIndex | None = None
+    background: np.ndarray | None = None
+    vocabulary: set[str] = field(default_factory=set)  # folded words of every indexed text
+
+    @classmethod
+    def build(cls, store: Store, dim: int) -> "Snapshot":
+        generation = store.generation
+        snap = cls(generation=generation, dim=dim)
+
+        chunk_pos: dict[str, int] = {}
+        seg_chunk, seg_vecs = [], []
+        for row in store.iter_segments():
+            pos = chunk_pos.get(row["chunk_id"])
+            if pos is None:
+                pos = chunk_pos[row["chunk_id"]] = len(snap.chunks)
+                snap.chunks.append(DocChunk(row["chunk_id"], row["doc_id"], row["title"], row["heading"],
+                                            row["chunk_text"], row["url"]))
+            seg_chunk.append(pos)
+            snap.seg_texts.append(row["text"])
+            seg_vecs.append(np.frombuffer(row["vec"], dtype=np.float32))
+        snap.seg_chunk = np.asarray(seg_chunk, dtype=np.int64)
+        snap.seg_vectors = np.vstack(seg_vecs) if seg_vecs else np.zeros((0, dim), dtype=np.float32)
+        snap.doc_index = _flat_index(snap.seg_vectors, dim)
+        snap.doc_lexical = LexicalIndex([f"{c.title}\n{c.heading}\n{c.text}" for c in snap.chunks])
+
+        for data in store.all_companies():
+            data.pop("contact", None)  # the query-side view never holds personal data
+            snap.company_pos[data["id"]] = len(snap.companies)
+            snap.companies.append(CompanyProfile.model_validate(data))
+        owners, roles, vecs = [], [], []
+        for row in store.iter_company_vectors():
+            pos = snap.company_pos.get(row["company_id"])
+            if pos is None:
+                continue
+            owners.append(pos)
+            roles.append(row["role"])
+            snap.cv_text.append(row["text"])
+            vecs.append(np.frombuffer(row["vec"], dtype=np.float32))
+        snap.cv_owner = np.asarray(owners, dtype=np.int64)
+        snap.cv_role = np.asarray(roles, dtype="<U5")
+        snap.cv_vectors = np.vstack(vecs) if vecs else np.zeros((0, dim), dtype=np.float32)
+        snap.company_index_rows = np.flatnonzero(snap.cv_role != "seek")
+        snap.company_lexical = LexicalIndex([company_search_text(c) for c in snap.companies])
+
+        word = re.compile(r"[^\W\d_]+")
+        for text in [c.text for c in snap.chunks] + [c.title for c in snap.chunks] + \
+                [company_search_text(c) for c in snap.companies]:
+            snap.vocabulary.update(word.findall(fold(text)))
+
+        raw = store.meta("background")
+        if raw:
+            bg = np.frombuffer(bytes.fromhex(raw), dtype=np.float32)
+            if bg.size % dim == 0:
+                snap.background = bg.reshape(-1, dim)
+        return snap

@@ -1,0 +1,234 @@
+"""Pydantic models: the import format, the service's results and the HTTP API schema in one place."""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Language = Literal["en", "it", "pt"]
+Kind = Literal["document", "company"]
+Sector = Literal[
+    "naval-offshore", "petrochemical", "automotive", "wind", "metal-mechanical", "aerospace",
+    "agri-food", "eco-industry", "creative-cultural", "health", "advanced-manufacturing",
+    "sustainable-mobility",
+]
+PartnershipType = Literal[
+    "commercial", "subcontracting", "joint-venture", "technology-transfer", "research", "training"
+]
+MAX_K = 100
+
+
+# --- company profiles -------------------------------------------------------------------------
+
+class Contact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class CompanyProfile(BaseModel):
+    """One record of `company-profile.schema.json`; unknown fields end up in `metadata`."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    name: str = Field(min_length=1, max_length=200)
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    region: str | None = None
+    city: str | None = None
+    kind: Literal["sme", "anchor", "cluster", "institution"] = "sme"
+    employees: int | None = Field(None, ge=0)
+    sectors: list[Sector] = []
+    nace: list[str] = []
+    description: str = Field(min_length=1, max_length=10000)
+    offers: list[str] = []
+    seeks: list[str] = []
+    partnership: list[PartnershipType] = []
+    certifications: list[str] = []
+    languages: list[str] = []
+    website: str | None = None
+    contact: Contact | None = None
+    metadata: dict[str, Any] = {}
+
+    @model_validator(mode="after")
+    def _collect_extras(self) -> "CompanyProfile":
+        import re
+
+        for code in self.nace:
+            if not re.fullmatch(r"[A-U]([0-9]{2}(\.[0-9]{1,2})?)?", code):
+                raise ValueError(f"nace code {code!r} is not a NACE Rev. 2 code")
+        extras = dict(self.__pydantic_extra__ or {})
+        if extras:
+            self.metadata = {**self.metadata, **extras}
+            self.__pydantic_extra__.clear()
+        self.offers = [o for o in self.offers if o]
+        self.seeks = [s for s in self.seeks if s]
+        return self
+
+    def public(self) -> dict[str, Any]:
+        """The profile as anyone may see it: never the contact block."""
+        return self.model_dump(exclude={"contact"}, exclude_none=True)
+
+
+class CompanyPublic(BaseModel):
+    """A profile as returned by the API; `contact` only for staff and admin callers."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    name: str
+    country: str
+    region: str | None = None
+    city: str | None = None
+    kind: str = "sme"
+    employees: int | None = None
+    sectors: list[str] = []
+    nace: list[str] = []
+    description: str
+    offers: list[str] = []
+    seeks: list[str] = []
+    partnership: list[str] = []
+    certifications: list[str] = []
+    languages: list[str] = []
+    website: str | None = None
+    metadata: dict[str, Any] = {}
+    contact: Contact | None = None
+
+
+class CompanyList(BaseModel):
+    companies: list[CompanyPublic]
+    total: int
+
+
+# --- search -----------------------------------------------------------------------------------
+
+class Filters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    country: str | list[str] | None = None
+    region: str | list[str] | None = None
+    sector: str | list[str] | None = None
+    partnership: str | list[str] | None = None
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    query: str = Field(min_length=1)
+    k: int = Field(5, ge=1, le=MAX_K)
+    kind: Kind | None = None
+    filters: Filters | None = None
+
+
+class SearchResult(BaseModel):
+    id: str
+    kind: Kind
+    source_id: str
+    title: str
+    snippet: str
+    score: float
+    metadata: dict[str, Any] = {}
+
+
+class SearchResponse(BaseModel):
+    results: list[SearchResult]
+
+
+# --- matching ---------------------------------------------------------------------------------
+
+class MatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    company_id: str | None = None
+    need: str | None = None
+    k: int = Field(5, ge=1, le=MAX_K)
+    filters: Filters | None = None
+    language: Language | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "MatchRequest":
+        if (self.company_id is None) == (self.need is None or not self.need.strip()):
+            raise ValueError("give exactly one of 'company_id' or a non-empty 'need'")
+        return self
+
+
+class Match(BaseModel):
+    company_id: str
+    name: str
+    country: str
+    region: str
+    sectors: list[str]
+    score: float
+    reasons: list[str]
+
+
+class MatchResponse(BaseModel):
+    matches: list[Match]
+
+
+# --- chat -------------------------------------------------------------------------------------
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    message: str = Field(min_length=1)
+    conversation_id: str | None = Field(None, max_length=64)
+    language: Language | None = None
+    stream: bool = False
+
+
+class Citation(BaseModel):
+    source_id: str
+    title: str
+    snippet: str
+    score: float
+    url: str | None = None
+
+
+class ChatResponse(BaseModel):
+    conversation_id: str
+    answer: str
+    language: Language
+    grounded: bool
+    citations: list[Citation]
+    partners: list[Match] = []
+
+
+# --- ingest and documents -----------------------------------------------------------------------
+
+class Rejection(BaseModel):
+    source: str
+    line: int | None = None
+    reason: str
+
+
+class IngestReport(BaseModel):
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejection] = []
+    documents: int = 0
+    companies: int = 0
+    chunks: int = 0
+
+
+class DocumentInfo(BaseModel):
+    id: str
+    title: str
+    source: str
+    chunks: int
+    url: str | None = None
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentInfo]
+
+
+class Deleted(BaseModel):
+    id: str
+    deleted: bool = True
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail

