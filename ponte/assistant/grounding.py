@@ -63,36 +63,70 @@ def margin(best_sim: float, qvec: np.ndarray, background: np.ndarray | None) -> 
     return float(best_sim - np.quantile(bg, 0.9))
 
 
-_NAME = re.compile(r"(?<![\w])([A-ZÀ-Ý][\w'’-]+(?:\s+(?:d[aeio]s?|of|del|della|di|de)?\s*[A-ZÀ-Ý][\w'’-]+)*)")
-_SENTENCE_START = re.compile(r"(^|[.!?¿¡:;]\s+|\n)$")
+# Lower-case words that may sit inside a multi-word name ("Ministero dell'Istruzione e della Ricerca").
+_CONNECTORS = {"of", "the", "and", "for", "de", "do", "da", "dos", "das", "e", "di", "del", "dell", "della",
+               "delle", "degli", "dei", "y", "la", "le", "l", "d"}
+_WORD = re.compile(r"[^\W\d_][\w-]*")
+
+
+def _names(question: str) -> list[tuple[list[str], bool]]:
+    """Runs of capitalised words (with connectors between them), and whether a run opens a sentence."""
+    text = re.sub(r"['’]", " ", question)
+    words = list(_WORD.finditer(text))
+    runs: list[tuple[list[str], bool]] = []
+    current: list[str] = []
+    opens = False
+    for i, m in enumerate(words):
+        word = m.group(0)
+        if word[0].isupper():
+            if not current:
+                before = text[: m.start()].rstrip()
+                opens = not before or before[-1] in ".!?¿¡:;"
+            current.append(word)
+        elif current and word.lower() in _CONNECTORS and _name_goes_on(words, i):
+            continue
+        elif current:
+            runs.append((current, opens))
+            current = []
+    if current:
+        runs.append((current, opens))
+    return runs
+
+
+def _name_goes_on(words: list[re.Match], i: int) -> bool:
+    for m in words[i + 1:]:
+        w = m.group(0)
+        if w[0].isupper():
+            return True
+        if w.lower() not in _CONNECTORS:
+            return False
+    return False
 
 
 def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
-    """Proper names in the question that appear nowhere in the knowledge base.
+    """Proper names in the question that the knowledge base does not know.
 
     A question about "the Bavaria–São Paulo aerospace programme" must not be answered with
     Lombardy's article just because the topic is close; an unknown name is strong evidence
-    that the knowledge base is about something else.
+    that the knowledge base is about something else. A name counts as known when at least half
+    of its words are, so a translated "Fundação EU-LAC" is still recognised.
     """
     unknown = []
-    for m in _NAME.finditer(question):
-        name = m.group(1)
-        first_word = bool(_SENTENCE_START.search(question[: m.start()]))
-        words = [w for w in re.findall(r"[^\W\d_]+", fold(name)) if len(w) > 2]
-        if first_word and len(words) <= 1:
+    for run, opens in _names(question):
+        if opens and len(run) == 1:
             continue  # a capitalised first word is usually just the start of the sentence
-        for w in words:
-            if not _known(w, vocabulary):
-                unknown.append(name)
-                break
+        words = [w for part in run for w in re.split(r"[-]", fold(part)) if len(w) > 2]
+        if not words:
+            continue
+        missing = sum(not _known(w, vocabulary) for w in words)
+        if missing * 2 > len(words):
+            unknown.append(" ".join(run))
     return unknown
-
-
 def _known(word: str, vocabulary: set[str]) -> bool:
     if word in vocabulary:
         return True
-    # Cross-language spellings of one name (Lombardy/Lombardia, Brazil/Brasile) share a stem.
-    stem = word[:5] if len(word) >= 6 else word[:4]
+    # Cross-language spellings of one name (Lombardy/Lombardia, Italy/Italia) share a stem.
+    stem = word[: max(4, len(word) - 1)]
     if len(stem) >= 4 and any(v.startswith(stem) for v in vocabulary):
         return True
     return False

@@ -17,13 +17,14 @@ from typing import Iterable
 import numpy as np
 
 from ..errors import PonteError
-from ..index.chunking import chunk_text
+from ..index.chunking import Chunk, chunk_text
 from ..index.encoders import Encoder
 from ..index.lexical import fold
 from ..index.loaders import DOCUMENT_SUFFIXES, UnreadableDocument, load_document
 from ..index.store import ChunkRecord, CompanyVectors, Store
 from ..models import CompanyProfile, IngestReport, Rejection
 from .grounding import BACKGROUND
+from .language import detect_language
 from .profiles import PROFILE_SUFFIXES, parse_profiles
 
 BATCH = 32
@@ -90,7 +91,7 @@ class Ingestor:
 
     # --- embedding ---------------------------------------------------------------------------
 
-    def _embed(self, texts: list[str], label: str) -> np.ndarray:
+    def _embed(self, texts: list[str], label: str, query: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.encoder.dim), dtype=np.float32)
         bar = None
@@ -100,7 +101,8 @@ class Ingestor:
             bar = tqdm(total=len(texts), desc=label, unit="text", file=sys.stderr, leave=False)
         parts = []
         for i in range(0, len(texts), BATCH):
-            parts.append(self.encoder.passages(texts[i:i + BATCH]))
+            batch = texts[i:i + BATCH]
+            parts.append(self.encoder.queries(batch) if query else self.encoder.passages(batch))
             if bar:
                 bar.update(len(texts[i:i + BATCH]))
         if bar:
@@ -135,6 +137,8 @@ class Ingestor:
             report.rejected.append(Rejection(source=str(path), reason=f"cannot read: {exc.strerror or exc}"))
             return None
         chunks = chunk_text(doc.text, doc.title)
+        if doc.about:
+            chunks.insert(0, Chunk("About this document", doc.about, [doc.about]))
         if not chunks:
             report.rejected.append(Rejection(source=str(path), reason="no text could be extracted"))
             return None
@@ -199,8 +203,7 @@ class Ingestor:
                 c.vectors = seg_vecs[i:i + len(c.segments)]
                 i += len(c.segments)
         comp_texts = [profile_texts(p) for p, *_ in changed]
-        flat = [t for texts in comp_texts for _, t in texts]
-        comp_vecs = self._embed(flat, "companies")
+        comp_vecs = self._embed_profiles(comp_texts)
         background = self._embed(BACKGROUND, "baseline") if reembed or not self.store.meta("background") else None
         refreshed = self._reembed_all() if reembed else None
 
@@ -213,7 +216,7 @@ class Ingestor:
                 setattr(report, d.status, getattr(report, d.status) + 1)
             j = 0
             for (p, digest, source, status), texts in zip(changed, comp_texts):
-                vectors = CompanyVectors(texts, comp_vecs[j:j + len(texts)])
+                vectors = CompanyVectors(texts, comp_vecs[j:j + len(texts)], detect_language(p.description))
                 j += len(texts)
                 Store.put_company(conn, p.model_dump(exclude_none=True), digest, source, vectors)
                 setattr(report, status, getattr(report, status) + 1)
@@ -223,12 +226,25 @@ class Ingestor:
                 Store.set_meta(conn, "background", background.astype(np.float32).tobytes().hex())
         return self._counts(report)
 
+    def _embed_profiles(self, per_profile: list[list[tuple[str, str]]]) -> np.ndarray:
+        """Needs are embedded in E5's query role and offers in its passage role: a need is a
+        question that an offer answers, which is the asymmetry the model was trained on."""
+        flat = [(role, text) for texts in per_profile for role, text in texts]
+        seek_at = [i for i, (role, _) in enumerate(flat) if role == "seek"]
+        rest_at = [i for i, (role, _) in enumerate(flat) if role != "seek"]
+        out = np.zeros((len(flat), self.encoder.dim), dtype=np.float32)
+        if rest_at:
+            out[rest_at] = self._embed([flat[i][1] for i in rest_at], "companies")
+        if seek_at:
+            out[seek_at] = self._embed([flat[i][1] for i in seek_at], "company needs", query=True)
+        return out
+
     def _reembed_all(self) -> list[tuple[str, list[tuple]]]:
         """New vectors for every stored text, when the encoder changed since the last ingest."""
         segs = [(r["id"], r["text"]) for r in self.store.iter_segments()]
-        comps = self.store._query("SELECT id, text FROM company_vectors ORDER BY id")
+        comps = self.store._query("SELECT id, role, text FROM company_vectors ORDER BY id")
         seg_vecs = self._embed([t for _, t in segs], "re-embedding documents")
-        comp_vecs = self._embed([r["text"] for r in comps], "re-embedding companies")
+        comp_vecs = self._embed_profiles([[(r["role"], r["text"]) for r in comps]])
         return [
             ("UPDATE segments SET vec = ? WHERE id = ?",
              [(v.astype(np.float32).tobytes(), sid) for (sid, _), v in zip(segs, seg_vecs)]),

@@ -19,9 +19,10 @@ from ..models import CompanyProfile, Filters, Match
 from .language import phrase
 
 # Weights, tuned on eval/match.jsonl with `ponte eval eval/match.jsonl`.
-W_REVERSE = 0.5        # their needs met by our offers, against our needs met by theirs
+W_REVERSE = 1.3        # being wanted for what we offer is as telling as finding what we need
 W_DESC = 0.3           # a free-text need against a company's own description
-W_LIKENESS = 0.6       # penalty for offers or needs that resemble ours more than they fit them
+W_TWIN = 0.1           # penalty for offers that resemble ours more than they fit our needs
+W_FELLOW = 0.1         # penalty for needs that resemble ours more than their offers fit them
 CROSS_BORDER_BONUS = 0.03
 PLACE_BONUS = 0.05     # a country or region named in a free-text need
 SECTOR_BONUS = 0.008
@@ -120,8 +121,11 @@ class Matcher:
         forward = self._aggregate(fwd_best)
         reverse = self._aggregate(rev_best)
         fit = forward + W_REVERSE * reverse
-        likeness = np.maximum(self._aggregate(twin_best), self._aggregate(fellow_best))
-        score = fit - W_LIKENESS * np.maximum(0.0, likeness - forward)
+        # A competitor offers what we offer; a fellow seeker needs what we need. Either resemblance
+        # counts against a candidate as far as it exceeds how well the candidate fits our needs.
+        twin = np.maximum(0.0, self._aggregate(twin_best) - forward)
+        fellow = np.maximum(0.0, self._aggregate(fellow_best) - forward)
+        score = fit - W_TWIN * twin - W_FELLOW * fellow
 
         seek_text = fold(" ".join(company.seeks))
         results = []

@@ -132,7 +132,8 @@ class Assistant:
                     score=round(hit.fused, 4), metadata={"heading": c.heading, "dense": round(hit.dense, 4),
                                                          "url": c.url}))
         if req.kind in (None, "company"):
-            for hit in self.retriever.companies(snap, query, qvec, req.k, req.filters):
+            cvec = snap.center(qvec, detect_language(query))
+            for hit in self.retriever.companies(snap, query, cvec, req.k, req.filters):
                 c = snap.companies[hit.pos]
                 snippet = snap.cv_text[hit.segments[0][0]] if hit.segments else c.description
                 results.append(SearchResult(
@@ -155,7 +156,7 @@ class Assistant:
             return MatchResponse(matches=self.matcher.for_company(snap, req.company_id, req.k, req.filters, lang))
         need = (req.need or "").strip()
         lang = req.language or detect_language(need)
-        qvec = self._query_vector(need)
+        qvec = snap.center(self._query_vector(need), detect_language(need))
         lexical = snap.company_lexical.scores(need) if snap.company_lexical else None
         return MatchResponse(matches=self.matcher.for_need(snap, need, qvec, req.k, req.filters, lang, lexical))
 
@@ -206,7 +207,8 @@ class Assistant:
         partners: list[Match] = []
         if asks_for_companies(message) and not strangers and snap.companies:
             lexical = snap.company_lexical.scores(message)
-            found = self.matcher.for_need(snap, message, qvec, PARTNERS_IN_CHAT, None, lang, lexical)
+            cvec = snap.center(qvec, detect_language(message))
+            found = self.matcher.for_need(snap, message, cvec, PARTNERS_IN_CHAT, None, lang, lexical)
             if found and self._partner_evidence(snap, qvec, found[0].company_id) >= PARTNER_MARGIN:
                 partners = found
 
@@ -232,7 +234,7 @@ class Assistant:
     def _partner_evidence(self, snap: Snapshot, qvec: np.ndarray, company_id: str) -> float:
         pos = snap.company_pos[company_id]
         rows = np.flatnonzero(snap.cv_owner == pos)
-        best = float((snap.cv_vectors[rows] @ qvec).max()) if len(rows) else 0.0
+        best = float((snap.cv_raw[rows] @ qvec).max()) if len(rows) else 0.0
         return margin(best, qvec, snap.background)
 
     # --- companies --------------------------------------------------------------------------
@@ -257,7 +259,8 @@ class Assistant:
         records = self.store.all_companies()
         if query and query.strip():
             snap = self.snapshot()
-            hits = self.retriever.companies(snap, query.strip(), self._query_vector(query.strip()), len(records) or 1, filters)
+            qvec = snap.center(self._query_vector(query.strip()), detect_language(query))
+            hits = self.retriever.companies(snap, query.strip(), qvec, len(records) or 1, filters)
             order = [snap.companies[h.pos].id for h in hits]
             by_id = {r["id"]: r for r in records}
             records = [by_id[i] for i in order if i in by_id]

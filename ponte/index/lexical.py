@@ -1,8 +1,7 @@
 """BM25 over chunks and profiles, so exact terms ("API 6D", "EN 1090", "DRIADE") count.
 
-Tokens are accent-folded and lower-cased, and a light suffix fold lets "valves", "valvole" and
-"válvulas" meet no further than their shared stem; meaning across languages is the dense
-index's job, not this one's.
+Tokens are accent-folded, lower-cased and cut to a short prefix, so cognates across the three
+languages often meet; meaning across languages is still the dense index's job.
 """
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
+STEM_LENGTH = 6
 _TOKEN = re.compile(r"[a-z0-9]+(?:[./-][a-z0-9]+)*")
 STOPWORDS = frozenset(
     """
@@ -34,12 +34,11 @@ def fold(text: str) -> str:
 
 
 def _stem(token: str) -> str:
-    if token.isdigit() or len(token) <= 4:
+    # Cutting words to six letters is a crude stemmer, but one that works across the three
+    # languages at once: "distritos"/"districts", "peculiarità"/"peculiarities" meet.
+    if not token.isalpha():
         return token
-    for suffix in ("azioni", "azione", "acoes", "acao", "ation", "ations", "mente", "ing", "es", "s", "i", "e", "a", "o"):
-        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
-            return token[: -len(suffix)]
-    return token
+    return token[:STEM_LENGTH]
 
 
 def tokenize(text: str) -> list[str]:

@@ -20,6 +20,7 @@ class LoadedDocument:
     title: str
     text: str
     url: str | None = None
+    about: str | None = None  # front-matter facts (source, author, date) as one citable sentence
 
 
 def _decode(raw: bytes) -> str:
@@ -50,6 +51,24 @@ def _plain_markdown(text: str) -> str:
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images keep their text
     text = re.sub(r"(?<![\w\\])(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1(?!\w)", r"\2", text)
     return re.sub(r"\\([*_#\[\]\\`])", r"\1", text)
+
+
+def _about(meta: dict[str, str]) -> str | None:
+    """Front matter as one plain sentence, so "who wrote it" or "when was it published" find it.
+
+    One sentence rather than a line per field: very short lines look alike to the encoder and
+    would match unrelated questions.
+    """
+    parts = []
+    if meta.get("title"):
+        parts.append(f"“{meta['title']}”")
+    if meta.get("author"):
+        parts.append(f"written by {meta['author']}")
+    if meta.get("source"):
+        parts.append(f"published in {meta['source']}")
+    if meta.get("date"):
+        parts.append(f"dated {meta['date']}")
+    return (", ".join(parts) + ".") if len(parts) > 1 else None
 
 
 def _read_pdf(path: Path) -> str:
@@ -122,6 +141,7 @@ def load_document(path: Path) -> LoadedDocument:
     suffix = path.suffix.lower()
     title: str | None = None
     url = None
+    about = None
     if suffix == ".pdf":
         with path.open("rb") as fh:
             if fh.read(5) != b"%PDF-":
@@ -137,6 +157,7 @@ def load_document(path: Path) -> LoadedDocument:
             meta, text = _front_matter(text)
             title = meta.get("title")
             url = meta.get("url") or meta.get("source_url")
+            about = _about(meta)
             text = _plain_markdown(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -144,4 +165,4 @@ def load_document(path: Path) -> LoadedDocument:
     if not title:
         m = re.search(r"^#\s+(.+)$", text, re.M)
         title = m.group(1).strip() if m else path.stem.replace("-", " ").replace("_", " ")
-    return LoadedDocument(title=title, text=text, url=url)
+    return LoadedDocument(title=title, text=text, url=url, about=about)

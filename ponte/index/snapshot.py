@@ -34,6 +34,34 @@ def _flat_index(vectors: np.ndarray, dim: int) -> faiss.Index:
     return index
 
 
+SHRINK = 40  # texts of pseudo-weight pulling a sparse language's mean towards the global one
+
+
+def _language_means(vectors: np.ndarray, langs: list[str]) -> dict[str, np.ndarray]:
+    """Mean profile vector per language, shrunk towards the global mean when few texts back it."""
+    if not len(vectors):
+        return {}
+    overall = vectors.mean(axis=0)
+    means = {"*": overall}
+    arr = np.asarray(langs)
+    for lang in set(langs):
+        rows = vectors[arr == lang]
+        means[lang] = (rows.sum(axis=0) + SHRINK * overall) / (len(rows) + SHRINK)
+    return means
+
+
+def _normalize(m: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(m, axis=-1, keepdims=True)
+    return (m / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def _center_rows(vectors: np.ndarray, langs: list[str], means: dict[str, np.ndarray]) -> np.ndarray:
+    if not len(vectors):
+        return vectors
+    shifts = np.vstack([means.get(lang, means["*"]) for lang in langs])
+    return _normalize(vectors - shifts)
+
+
 def company_search_text(c: CompanyProfile) -> str:
     """What BM25 sees of a profile; the contact block is never part of it."""
     parts = [c.name, c.city or "", c.region or "", c.country, " ".join(c.sectors), " ".join(c.nace),
@@ -57,13 +85,26 @@ class Snapshot:
     cv_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     cv_role: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U5"))
     cv_text: list[str] = field(default_factory=list)
-    cv_vectors: np.ndarray | None = None
+    cv_vectors: np.ndarray | None = None   # centred per language (see `center`)
+    cv_raw: np.ndarray | None = None       # as the encoder gave them, for baseline comparisons
+    lang_means: dict[str, np.ndarray] = field(default_factory=dict)
     # 'desc' and 'offer' rows: what search by meaning looks at. Scored exactly with numpy, since
     # filters and the per-company maximum need every row anyway.
     company_index_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     company_lexical: LexicalIndex | None = None
     background: np.ndarray | None = None
     vocabulary: set[str] = field(default_factory=set)  # folded words of every indexed text
+
+    def center(self, qvec: np.ndarray, lang: str) -> np.ndarray:
+        """Put a query in the same language-centred space as the profile vectors.
+
+        Multilingual E5 keeps a strong language component: an Italian need scores higher against
+        any Italian offer than against the right Portuguese one. Subtracting each language's mean
+        removes most of that, which is what lets a Portuguese need find an Italian supplier.
+        """
+        if not self.lang_means:
+            return qvec
+        return _normalize(qvec - self.lang_means.get(lang, self.lang_means["*"]))
 
     @classmethod
     def build(cls, store: Store, dim: int) -> "Snapshot":
@@ -90,18 +131,21 @@ class Snapshot:
             data.pop("contact", None)  # the query-side view never holds personal data
             snap.company_pos[data["id"]] = len(snap.companies)
             snap.companies.append(CompanyProfile.model_validate(data))
-        owners, roles, vecs = [], [], []
+        owners, roles, langs, vecs = [], [], [], []
         for row in store.iter_company_vectors():
             pos = snap.company_pos.get(row["company_id"])
             if pos is None:
                 continue
             owners.append(pos)
             roles.append(row["role"])
+            langs.append(row["lang"])
             snap.cv_text.append(row["text"])
             vecs.append(np.frombuffer(row["vec"], dtype=np.float32))
         snap.cv_owner = np.asarray(owners, dtype=np.int64)
         snap.cv_role = np.asarray(roles, dtype="<U5")
-        snap.cv_vectors = np.vstack(vecs) if vecs else np.zeros((0, dim), dtype=np.float32)
+        snap.cv_raw = np.vstack(vecs) if vecs else np.zeros((0, dim), dtype=np.float32)
+        snap.lang_means = _language_means(snap.cv_raw, langs)
+        snap.cv_vectors = _center_rows(snap.cv_raw, langs, snap.lang_means)
         snap.company_index_rows = np.flatnonzero(snap.cv_role != "seek")
         snap.company_lexical = LexicalIndex([company_search_text(c) for c in snap.companies])
 

@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS companies (
 );
 CREATE TABLE IF NOT EXISTS company_vectors (
     id INTEGER PRIMARY KEY, company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
-    role TEXT NOT NULL, ord INTEGER NOT NULL, text TEXT NOT NULL, vec BLOB NOT NULL
+    role TEXT NOT NULL, ord INTEGER NOT NULL, text TEXT NOT NULL, lang TEXT NOT NULL, vec BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS company_vectors_company ON company_vectors(company_id);
 CREATE TABLE IF NOT EXISTS conversations (
@@ -68,6 +68,7 @@ class CompanyVectors:
 
     texts: list[tuple[str, str]]  # (role, text)
     vectors: np.ndarray
+    language: str               # the profile's language, for per-language centring
 
 
 def _blob(vec: np.ndarray) -> bytes:
@@ -213,14 +214,14 @@ class Store:
         rows = []
         for (role, text), vec in zip(vectors.texts, vectors.vectors):
             counters[role] = counters.get(role, -1) + 1
-            rows.append((data["id"], role, counters[role], text, _blob(vec)))
-        conn.executemany("INSERT INTO company_vectors(company_id, role, ord, text, vec) VALUES(?,?,?,?,?)", rows)
+            rows.append((data["id"], role, counters[role], text, vectors.language, _blob(vec)))
+        conn.executemany("INSERT INTO company_vectors(company_id, role, ord, text, lang, vec) VALUES(?,?,?,?,?,?)", rows)
 
     def all_companies(self) -> list[dict[str, Any]]:
         return [json.loads(r["data"]) for r in self._query("SELECT data FROM companies ORDER BY id")]
 
     def iter_company_vectors(self) -> Iterator[sqlite3.Row]:
-        yield from self._query("SELECT company_id, role, ord, text, vec FROM company_vectors ORDER BY company_id, role, ord")
+        yield from self._query("SELECT company_id, role, ord, text, lang, vec FROM company_vectors ORDER BY company_id, role, ord")
 
     def count(self, table: str) -> int:
         assert table in {"documents", "chunks", "segments", "companies", "company_vectors"}
