@@ -39,6 +39,7 @@ PARTNERS_IN_CHAT = 3
 # A partner suggestion must beat its own unrelated-text baseline by this much (calibrated like
 # the grounding threshold, on the partner questions of eval/qa.jsonl).
 PARTNER_MARGIN = 0.02
+PARTNER_SPREAD = 0.03
 
 
 class Assistant:
@@ -210,7 +211,8 @@ class Assistant:
             cvec = snap.center(qvec, detect_language(message))
             found = self.matcher.for_need(snap, message, cvec, PARTNERS_IN_CHAT, None, lang, lexical)
             if found and self._partner_evidence(snap, qvec, found[0].company_id) >= PARTNER_MARGIN:
-                partners = found
+                # Only suggestions about as good as the best one; a weak third is noise in a chat.
+                partners = [m for m in found if m.score >= found[0].score - PARTNER_SPREAD]
 
         evidence = self._evidence(snap, hits) if grounded_docs else []
         if evidence or partners:
