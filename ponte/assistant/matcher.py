@@ -220,6 +220,14 @@ def places_named(text: str) -> tuple[set[str], set[str]]:
     return countries, regions
 
 
+def without_places(text: str) -> str:
+    """The need with its place words removed: where a partner should be is scored by
+    `places_named`, not by texts that happen to mention the same region."""
+    stems = tuple(st for group in (_COUNTRY_WORDS, _REGION_WORDS) for v in group.values() for st in v)
+    kept = [w for w in text.split() if not re.sub(r"[^a-z]", "", fold(w)).startswith(stems)]
+    return " ".join(kept) if kept else text
+
+
 def _clip(text: str, limit: int = 140) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -79,7 +79,7 @@ def _json_array_items(text: str) -> Iterator[tuple[int, Any, str | None]]:
         except json.JSONDecodeError as exc:
             yield line, None, f"invalid JSON: {exc.msg}"
             # Resume at the next object that starts a line: the usual layout of an exported array.
-            nxt = text.find("\n", exc.pos)
+            nxt = text.find("\n", pos)
             while nxt != -1 and not text[nxt + 1:].lstrip(" \t").startswith("{"):
                 nxt = text.find("\n", nxt + 1)
             if nxt == -1:

@@ -32,7 +32,7 @@ from .grounding import margin, unknown_names
 from .ingest import Ingestor, expand
 from .intent import asks_for_companies
 from .language import detect_language, phrase
-from .matcher import Matcher
+from .matcher import Matcher, without_places
 
 EVIDENCE_CHUNKS = 3
 PARTNERS_IN_CHAT = 3
@@ -157,9 +157,13 @@ class Assistant:
             return MatchResponse(matches=self.matcher.for_company(snap, req.company_id, req.k, req.filters, lang))
         need = (req.need or "").strip()
         lang = req.language or detect_language(need)
-        qvec = snap.center(self._query_vector(need), detect_language(need))
-        lexical = snap.company_lexical.scores(need) if snap.company_lexical else None
-        return MatchResponse(matches=self.matcher.for_need(snap, need, qvec, req.k, req.filters, lang, lexical))
+        return MatchResponse(matches=self._match_need(snap, need, req.k, req.filters, lang))
+
+    def _match_need(self, snap: Snapshot, need: str, k: int, filters, lang: str) -> list[Match]:
+        what = without_places(need)
+        qvec = snap.center(self._query_vector(what), detect_language(need))
+        lexical = snap.company_lexical.scores(what) if snap.company_lexical else None
+        return self.matcher.for_need(snap, need, qvec, k, filters, lang, lexical)
 
     # --- chat -------------------------------------------------------------------------------
 
@@ -207,9 +211,7 @@ class Assistant:
 
         partners: list[Match] = []
         if asks_for_companies(message) and not strangers and snap.companies:
-            lexical = snap.company_lexical.scores(message)
-            cvec = snap.center(qvec, detect_language(message))
-            found = self.matcher.for_need(snap, message, cvec, PARTNERS_IN_CHAT, None, lang, lexical)
+            found = self._match_need(snap, message, PARTNERS_IN_CHAT, None, lang)
             if found and self._partner_evidence(snap, qvec, found[0].company_id) >= PARTNER_MARGIN:
                 # Only suggestions about as good as the best one; a weak third is noise in a chat.
                 partners = [m for m in found if m.score >= found[0].score - PARTNER_SPREAD]

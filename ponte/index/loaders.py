@@ -86,7 +86,7 @@ def _read_pdf(path: Path) -> str:
 
 
 def _read_html(raw: bytes) -> tuple[str, str | None]:
-    from selectolax.parser import HTMLParser
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
     tree = HTMLParser(_decode(raw))
     title_node = tree.css_first("title")

@@ -1,0 +1,100 @@
+import json
+
+from ponte.assistant.answerer import LLMAnswerer
+from ponte.assistant.evaluation import run_eval
+from ponte.assistant.language import detect_language
+from ponte.models import ChatRequest, SearchRequest
+
+from .conftest import PLANTED_EMAIL, ROOT
+
+
+def test_eval_set_meets_the_bar(shared_assistant):
+    result = run_eval(shared_assistant, ROOT / "eval" / "qa.jsonl")
+    overall = result["overall"]
+    assert overall["questions"] >= 30 and overall["out_of_scope"] >= 15
+    assert overall["refusal_accuracy"] == 1.0, result["failures"]
+    assert overall["hit@3"] >= 0.95
+    for lang, figures in result["per_language"].items():
+        assert figures["answer_accuracy"] >= 0.9, (lang, result["failures"])
+
+
+def test_portuguese_question_finds_the_english_passage(shared_assistant):
+    resp = shared_assistant.chat(ChatRequest(message="Qual agência brasileira apoia o projeto MetalMec?"))
+    assert resp.grounded and resp.language == "pt"
+    assert "SEBRAE" in resp.answer and resp.answer.startswith("Segundo a base de conhecimento")
+    assert "[1]" in resp.answer and resp.citations[0].source_id.startswith("eu-lac-newsletter")
+
+
+def test_all_seven_areas_are_listed(shared_assistant):
+    resp = shared_assistant.chat(ChatRequest(message="Quali sono le sette aree di specializzazione della Lombardia?"))
+    for area in ("Aerospace", "Agri-food", "Eco-Industry", "Creative and cultural industries", "Health industry",
+                 "Advanced manufacturing", "Sustainable mobility"):
+        assert area in resp.answer
+
+
+def test_every_citation_number_maps_to_a_citation(shared_assistant):
+    resp = shared_assistant.chat(ChatRequest(message="Which four supply chains does MetalMec focus on?"))
+    import re
+
+    numbers = {int(n) for n in re.findall(r"\[(\d+)\]", resp.answer)}
+    assert numbers and max(numbers) <= len(resp.citations)
+
+
+def test_out_of_scope_is_declined_in_the_askers_language(shared_assistant):
+    resp = shared_assistant.chat(ChatRequest(message="Como fazer um bolo de cenoura?"))
+    assert not resp.grounded and resp.citations == [] and resp.partners == []
+    assert resp.language == "pt" and "não cobre" in resp.answer
+
+
+def test_follow_up_uses_the_conversation(assistant):
+    first = assistant.chat(ChatRequest(message="What is MetalMec?"))
+    second = assistant.chat(ChatRequest(message="Which Brazilian agency supports it?", conversation_id=first.conversation_id))
+    assert second.grounded and "SEBRAE" in second.answer
+    assert [t["role"] for t in assistant.store.turns(first.conversation_id)] == ["user", "assistant"] * 2
+
+
+def test_partner_request_fills_partners_without_contacts(shared_assistant):
+    resp = shared_assistant.chat(ChatRequest(
+        message="Procuro um fabricante italiano de válvulas de esfera API 6D. Quais empresas vocês recomendam?"))
+    ids = [m.company_id for m in resp.partners]
+    assert ids and ids[0] in {"it-valvole-brescia", "it-valvoflow-milano"}
+    assert "Valvole Brescia" in resp.answer or "ValvoFlow" in resp.answer
+    dumped = resp.model_dump_json()
+    assert "@" not in dumped and "5550" not in dumped
+
+
+def test_language_detection_on_short_questions():
+    assert detect_language("Chi è Roberto Maroni?") == "it"
+    assert detect_language("Quem é o autor?") == "pt"
+    assert detect_language("Who wrote it?") == "en"
+
+
+def test_search_finds_exact_codes_and_meaning(shared_assistant):
+    res = shared_assistant.search(SearchRequest(query="DRIADE", kind="document", k=3)).results
+    chunks = {c.id: c.text for c in shared_assistant.snapshot().chunks}
+    assert "(DRIADE)" in chunks[res[0].id]
+    companies = shared_assistant.search(SearchRequest(query="valvole a sfera per oleodotti", kind="company", k=3)).results
+    assert {"it-valvole-brescia", "it-valvoflow-milano"} & {r.id for r in companies}
+    cross = shared_assistant.search(SearchRequest(query="fabricante de flanges forjados", kind="company", k=3)).results
+    assert cross[0].id == "it-forgiati-bergamo"  # a Portuguese query finds an Italian profile
+
+
+def test_langchain_retriever_returns_documents(shared_assistant):
+    from ponte.index.langchain import PonteRetriever
+
+    docs = PonteRetriever(assistant=shared_assistant, k=2).invoke("Quale agenzia sostiene MetalMec?")
+    assert len(docs) == 2 and any("SEBRAE" in d.page_content for d in docs)
+    assert docs[0].metadata["source_id"].startswith("eu-lac")
+
+
+def test_llm_answerer_plugs_in_without_touching_retrieval(home):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from ponte.assistant import Assistant
+    from ponte.settings import Settings
+
+    model = FakeListChatModel(responses=["SEBRAE supports MetalMec [1]."])
+    a = Assistant(Settings(home=home, progress=False), answerer=LLMAnswerer(model))
+    resp = a.chat(ChatRequest(message="Which agency supports MetalMec?"))
+    assert resp.answer == "SEBRAE supports MetalMec [1]." and len(resp.citations) == 1
+    assert PLANTED_EMAIL not in json.dumps(resp.model_dump())
