@@ -27,7 +27,7 @@ from ..settings import Settings, get_settings
 from .security import KeyRing, RateLimiter, load_keys, require
 
 access_log = logging.getLogger("ponte.access")
-ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 403, 404, 413, 422, 429)}
+ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 403, 404, 413, 415, 422, 429)}
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,120}$")
 EXEMPT_FROM_LIMIT = {"/healthz", "/readyz", "/", "/widget.js", "/openapi.json", "/docs"}
 
@@ -133,7 +133,9 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     # --- service routes -----------------------------------------------------------------------
 
     @app.post("/v1/chat", response_model=ChatResponse, responses={**ERRORS, 200: {
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {"text/event-stream": {"schema": {
+            "type": "object", "properties": {"event": {"type": "string", "enum": ["delta", "final"]},
+                                             "data": {"type": "string"}}}}},
         "description": "The answer; with stream=true or Accept: text/event-stream, Server-Sent Events "
                        "('delta' events with text, then one 'final' event with the full object)."}})
     def chat(body: ChatRequest, request: Request, _: Role):
