@@ -86,6 +86,9 @@ def test_chat_with_citations_and_partner_cards(stack, browser):
     # The host page's hostile CSS does not reach inside the widget.
     color = page.eval_on_selector("button.launch", "e => getComputedStyle(e).backgroundColor")
     assert color == "rgb(11, 92, 142)"
+    size = page.eval_on_selector(".msg.bot", "e => getComputedStyle(e).fontSize")
+    text_color = page.eval_on_selector(".msg.bot", "e => getComputedStyle(e).color")
+    assert size == "15px" and text_color != "rgb(255, 0, 0)"
 
     ask(page, "Procuro um fabricante italiano de válvulas de esfera API 6D")
     cards = page.locator(".msg.bot").last.locator(".card")

@@ -15,7 +15,9 @@
   }[lang];
 
   var CSS = [
-    ":host{all:initial;position:fixed;right:20px;bottom:20px;z-index:2147483000;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2330}",
+    ":host{all:initial;position:fixed;right:20px;bottom:20px;z-index:2147483000}",
+    /* The host element can be hit by the page's own !important rules; nothing inside inherits from it. */
+    ".root{all:initial;display:block;font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2330;text-align:left}",
     "*{box-sizing:border-box}",
     ".launch{border:0;border-radius:999px;padding:12px 18px;background:#0b5c8e;color:#fff;font:inherit;font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}",
     ".launch:focus-visible,button:focus-visible,textarea:focus-visible{outline:3px solid #f2a900;outline-offset:2px}",
@@ -71,7 +73,9 @@
   var send = el("button", { type: "submit" }, T.send);
   form.appendChild(label); form.appendChild(input); form.appendChild(send);
   panel.appendChild(header); panel.appendChild(log); panel.appendChild(form);
-  root.appendChild(panel); root.appendChild(launch);
+  var wrap = el("div", { class: "root" });
+  wrap.appendChild(panel); wrap.appendChild(launch);
+  root.appendChild(wrap);
 
   var conversation = null;
   try { conversation = sessionStorage.getItem("ponte-conversation"); } catch (e) { /* storage may be blocked */ }
