@@ -1,7 +1,6 @@
 """End to end in Debian's headless Chromium: a host page on one port embeds the widget served by
 `ponte serve` on another. Screenshots land in test-artifacts/."""
 import re
-import socket
 import threading
 import time
 from functools import partial

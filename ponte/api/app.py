@@ -17,7 +17,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..assistant import Assistant
-from ..assistant.profiles import explain
 from ..errors import PonteError
 from ..models import (
     ChatRequest, ChatResponse, CompanyList, CompanyProfile, CompanyPublic, Deleted, DocumentList, ErrorBody,

@@ -43,6 +43,15 @@ def profile_texts(p: CompanyProfile) -> list[tuple[str, str]]:
     return texts
 
 
+def profile_language(p: CompanyProfile) -> str:
+    """The profile's declared language when it is one of ours, else the description's."""
+    for lang in p.languages:
+        code = fold(lang).strip()[:2]
+        if code in ("en", "it", "pt"):
+            return code
+    return detect_language(p.description)
+
+
 def profile_hash(p: CompanyProfile) -> str:
     return hashlib.sha256(json.dumps(p.model_dump(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
@@ -216,7 +225,7 @@ class Ingestor:
                 setattr(report, d.status, getattr(report, d.status) + 1)
             j = 0
             for (p, digest, source, status), texts in zip(changed, comp_texts):
-                vectors = CompanyVectors(texts, comp_vecs[j:j + len(texts)], detect_language(p.description))
+                vectors = CompanyVectors(texts, comp_vecs[j:j + len(texts)], profile_language(p))
                 j += len(texts)
                 Store.put_company(conn, p.model_dump(exclude_none=True), digest, source, vectors)
                 setattr(report, status, getattr(report, status) + 1)

@@ -13,14 +13,15 @@ _MARKERS = {
     "pt": {"qual", "quais", "você", "voce", "não", "nao", "uma", "são", "sao", "como", "para", "fornecedor",
            "empresa", "empresas", "procuro", "preciso", "quem", "onde", "projeto", "agência", "agencia", "é",
            "do", "da", "dos", "das", "em", "os", "ao", "pelo", "pela", "também", "brasileira", "brasileiro",
-           "fabricante", "parceiro", "parceiros", "quero", "nós", "isso", "ela", "ele", "foi", "são"},
+           "fabricante", "parceiro", "parceiros", "quero", "nós", "isso", "ela", "ele", "foi", "que", "um", "com",
+           "na", "no", "nos", "nas", "ou", "mais", "sobre", "esta", "este", "pelos", "às", "não"},
     "it": {"quale", "quali", "cosa", "che", "chi", "sono", "non", "della", "delle", "degli", "dello", "gli",
            "il", "per", "progetto", "cerco", "cerchiamo", "azienda", "aziende", "fornitore", "fornitori", "è",
            "del", "nel", "nella", "dove", "come", "perché", "anche", "una", "un", "di", "sostiene", "agenzia",
            "brasiliana", "partner", "vorrei", "abbiamo", "siamo", "quanti", "quante"},
     "en": {"the", "what", "which", "who", "is", "are", "does", "do", "of", "and", "for", "with", "project",
            "we", "looking", "need", "supplier", "suppliers", "company", "companies", "how", "where", "why",
-           "agency", "supports", "it", "its", "an", "a", "to", "in", "our", "find", "any"},
+           "agency", "supports", "it", "its", "an", "to", "in", "our", "find", "any", "this", "that", "has", "have"},
 }
 
 
@@ -41,12 +42,16 @@ def detect_language(text: str, default: str = "en") -> str:
     if not words:
         return default
     votes = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
+    ranked = sorted(votes.values(), reverse=True)
+    # Function words settle most messages at once; the statistical model (0.7 s to load) is
+    # only consulted when they do not, which keeps it off the CLI's usual path.
+    if ranked[0] >= 2 and ranked[0] > ranked[1]:
+        return max(votes, key=votes.get)
     lang, prob = _langid().classify(text)
-    # The statistical guess wins when it is sure; otherwise function words decide.
-    if prob >= 0.9 and len(words) >= 4:
+    if prob >= 0.9 or ranked[0] == 0:
         return lang
     best = max(votes, key=lambda k: (votes[k], k == lang))
-    return best if votes[best] > 0 else lang
+    return best
 
 
 PHRASES = {

@@ -17,7 +17,6 @@ import numpy as np
 
 from ..errors import PonteError, invalid, not_found
 from ..index.encoders import Encoder, get_encoder
-from ..index.lexical import fold
 from ..index.retriever import Hit, Retriever, company_passes
 from ..index.snapshot import Snapshot
 from ..index.store import Store
@@ -29,7 +28,7 @@ from ..models import (
 from ..settings import Settings
 from .answerer import Answerer, Evidence, ExtractiveAnswerer
 from .grounding import margin, unknown_names
-from .ingest import Ingestor, expand
+from .ingest import Ingestor, expand, profile_language
 from .intent import asks_for_companies
 from .language import detect_language, phrase
 from .matcher import Matcher, without_places
@@ -153,7 +152,7 @@ class Assistant:
             if req.company_id not in snap.company_pos:
                 raise not_found("company", req.company_id)
             company = snap.companies[snap.company_pos[req.company_id]]
-            lang = req.language or _profile_language(company)
+            lang = req.language or profile_language(company)
             return MatchResponse(matches=self.matcher.for_company(snap, req.company_id, req.k, req.filters, lang))
         need = (req.need or "").strip()
         lang = req.language or detect_language(need)
@@ -313,11 +312,3 @@ class Assistant:
 def _clip(text: str, limit: int = 300) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _profile_language(c: CompanyProfile) -> str:
-    for lang in c.languages:
-        code = fold(lang)[:2]
-        if code in ("en", "it", "pt"):
-            return code
-    return detect_language(c.description)
