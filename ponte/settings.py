@@ -26,7 +26,7 @@ class Settings(BaseSettings):
         "'st:NAME_OR_PATH' for a sentence-transformers model.",
     )
     # Calibrated on eval/qa.jsonl with `ponte eval --calibrate` (see README).
-    grounding_threshold: float = 0.005
+    grounding_threshold: float = -0.008
     cross_border: bool = Field(True, description="Prefer partners in the other country when matching.")
     max_document_bytes: int = 5 * 1024 * 1024
     max_record_bytes: int = 256 * 1024

@@ -55,9 +55,9 @@ def _partner_lines(lang: str, partners: list[Match], first_number: int) -> tuple
 
 
 class ExtractiveAnswerer:
-    MAX_SENTENCES = 3
+    MAX_SENTENCES = 4
     # A sentence is quoted when it is nearly as relevant as the best one.
-    RELATIVE_CUTOFF = 0.03
+    RELATIVE_CUTOFF = 0.05
 
     def compose(self, question: str, lang: str, evidence: list[Evidence], partners: list[Match]) -> Composed:
         picked: list[tuple[float, int, str]] = []

@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import PonteError
 from ..index.lexical import fold
 from ..models import ChatRequest, MatchRequest, SearchRequest
+from .grounding import unknown_names
 
 HIT_KS = (1, 3, 5)
 
@@ -47,8 +48,6 @@ def _pct(num: int, den: int) -> float | None:
 
 
 def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[str, Any]:
-    from .grounding import margin
-
     stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     failures: list[str] = []
     margins: dict[str, list[tuple[float, str]]] = {"in": [], "out": []}
@@ -59,12 +58,12 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
         for earlier in item.get("conversation", []):
             conversation_id = assistant.chat(ChatRequest(message=earlier, conversation_id=conversation_id)).conversation_id
         resp = assistant.chat(ChatRequest(message=item["question"], conversation_id=conversation_id))
-        if calibrate and not item.get("conversation"):
+        if calibrate and not item.get("conversation") and "partners" not in item:
+            # The threshold only has to separate what the name check lets through.
             snap = assistant.snapshot()
-            qvec = assistant._query_vector(item["question"])
-            hits = assistant.retriever.documents(snap, item["question"], qvec, 3)
-            m = margin(max((h.dense for h in hits), default=0.0), qvec, snap.background)
-            margins["out" if item.get("out_of_scope") else "in"].append((m, item["question"]))
+            if not unknown_names(item["question"], snap.vocabulary):
+                _, m, _ = assistant._retrieve_for_chat(snap, item["question"], [])
+                margins["out" if item.get("out_of_scope") else "in"].append((m, item["question"]))
         if item.get("out_of_scope"):
             s["oos"] += 1
             ok = not resp.grounded and not resp.citations

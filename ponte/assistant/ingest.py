@@ -37,6 +37,7 @@ def slugify(text: str) -> str:
 
 def profile_texts(p: CompanyProfile) -> list[tuple[str, str]]:
     """What gets embedded for a profile: who it is, each offer, each need. Never the contact."""
+    # Names often say what a firm does ("Estaleiro Suape Reparos Navais"): they stay in the vector.
     texts = [("desc", f"{p.name}. {p.description}")]
     texts += [("offer", o) for o in p.offers]
     texts += [("seek", s) for s in p.seeks]
@@ -103,6 +104,12 @@ class Ingestor:
     def _embed(self, texts: list[str], label: str, query: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.encoder.dim), dtype=np.float32)
+        # Profiles repeat themselves ("CNC machining", "ISO 9001 welding"): embed each text once.
+        unique = list(dict.fromkeys(texts))
+        if len(unique) < len(texts):
+            vectors = self._embed(unique, label, query)
+            where = {t: i for i, t in enumerate(unique)}
+            return vectors[[where[t] for t in texts]]
         bar = None
         if self.progress:
             from tqdm import tqdm

@@ -3,7 +3,8 @@
 Similarity of profiles is the wrong signal here: a competitor with the same offers ("twin") or
 a firm that seeks the same thing ("fellow seeker") looks alike but is no partner. The score
 therefore rewards need→offer fits in both directions and subtracts likeness that is not
-explained by a fit.
+explained by a fit. Scores are computed for every company at once with array operations, so
+a match over 10 000 profiles stays in tens of milliseconds.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..index.lexical import fold
-from ..index.retriever import company_passes
+from ..index.retriever import filter_mask
 from ..index.snapshot import Snapshot
 from ..models import CompanyProfile, Filters, Match
 from .language import phrase
@@ -22,12 +23,13 @@ from .language import phrase
 W_REVERSE = 1.3        # being wanted for what we offer is as telling as finding what we need
 W_DESC = 0.3           # a free-text need against a company's own description
 W_TWIN = 0.1           # penalty for offers that resemble ours more than they fit our needs
-W_FELLOW = 0.1         # penalty for needs that resemble ours more than their offers fit them
-CROSS_BORDER_BONUS = 0.03
+CROSS_BORDER_BONUS = 0.05
 PLACE_BONUS = 0.05     # a country or region named in a free-text need
 SECTOR_BONUS = 0.008
 CERT_BONUS = 0.02
 LEXICAL_BONUS = 0.03
+# Candidates re-examined one by one (certifications, reasons) after the array pass.
+SHORTLIST = 50
 
 # Words that name the partnership's countries in the three languages (stems, accent-folded).
 _COUNTRY_WORDS = {
@@ -38,6 +40,7 @@ _REGION_WORDS = {
     "lombardia": ("lombard", "milan", "bergam", "bresci", "varese", "monza", "como", "lecco", "cremon", "pavia", "mantov", "lodi", "sondrio"),
     "pernambuco": ("pernambuc", "recife", "suape", "olinda", "jaboat", "petrolina", "caruaru", "ipojuca", "goiana"),
 }
+_POPCOUNT = np.array([bin(i).count("1") for i in range(1 << 12)], dtype=np.int64)
 
 
 @dataclass
@@ -45,54 +48,41 @@ class _Rows:
     """Row numbers of one role in the snapshot's company-vector table, grouped by company."""
 
     rows: np.ndarray
-    owners: np.ndarray   # company position of each row, non-decreasing
-    starts: np.ndarray   # first row of each owner group (for np.maximum.reduceat)
-    group_owner: np.ndarray
+    owners: np.ndarray       # company position of each row, non-decreasing
+    starts: np.ndarray       # first row of each owner group (for np.maximum.reduceat)
+    group_owner: np.ndarray  # company position of each group
 
 
 def _rows(snap: Snapshot, role: str) -> _Rows:
     rows = np.flatnonzero(snap.cv_role == role)
     owners = snap.cv_owner[rows]
-    if len(rows):
-        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-    else:
-        starts = np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(rows) else np.zeros(0, dtype=np.int64)
     return _Rows(rows, owners, starts, owners[starts] if len(rows) else owners)
 
 
 class Matcher:
     def __init__(self, cross_border: bool = True):
         self.cross_border = cross_border
-        self._cache: tuple[int, dict[str, _Rows], np.ndarray] | None = None
+        self._cache: tuple[int, dict[str, _Rows]] | None = None
 
-    def _tables(self, snap: Snapshot) -> tuple[dict[str, _Rows], np.ndarray]:
+    def _tables(self, snap: Snapshot) -> dict[str, _Rows]:
         if self._cache is None or self._cache[0] != id(snap):
-            tables = {role: _rows(snap, role) for role in ("offer", "seek", "desc")}
-            desc_row = np.full(len(snap.companies), -1, dtype=np.int64)
-            d = tables["desc"]
-            desc_row[d.owners] = d.rows
-            self._cache = (id(snap), tables, desc_row)
-        return self._cache[1], self._cache[2]
+            self._cache = (id(snap), {role: _rows(snap, role) for role in ("offer", "seek", "desc")})
+        return self._cache[1]
 
-    def _best_per_company(self, snap: Snapshot, queries: np.ndarray, table: _Rows) -> tuple[np.ndarray, np.ndarray]:
-        """For each query vector and company: the best cosine against that company's rows, and which row."""
-        n = len(snap.companies)
-        best = np.full((len(queries), n), np.nan, dtype=np.float32)
-        arg = np.full((len(queries), n), -1, dtype=np.int64)
-        if not len(table.rows) or not len(queries):
-            return best, arg
-        sims = queries @ snap.cv_vectors[table.rows].T
-        best[:, table.group_owner] = np.maximum.reduceat(sims, table.starts, axis=1)
-        # Which row won, per group: compare against the broadcast group maximum.
-        group_of_row = np.repeat(np.arange(len(table.starts)), np.diff(np.r_[table.starts, len(table.rows)]))
-        winners = sims >= best[:, table.group_owner][:, group_of_row] - 1e-7
-        for qi in range(len(queries)):
-            idx = np.flatnonzero(winners[qi])
-            # first winning row of each group
-            g = group_of_row[idx]
-            first = idx[np.r_[True, g[1:] != g[:-1]]]
-            arg[qi, table.owners[first]] = table.rows[first]
-        return best, arg
+    @staticmethod
+    def _best(snap: Snapshot, queries: np.ndarray, table: _Rows) -> np.ndarray:
+        """(queries × companies): each query's best cosine against each company's rows; NaN if none."""
+        best = np.full((len(queries), len(snap.companies)), np.nan, dtype=np.float32)
+        if len(table.rows) and len(queries):
+            sims = queries @ snap.cv_vectors[table.rows].T
+            best[:, table.group_owner] = np.maximum.reduceat(sims, table.starts, axis=1)
+        return best
+
+    @staticmethod
+    def _best_row(snap: Snapshot, query: np.ndarray, table: _Rows, owner: int) -> int:
+        rows = table.rows[table.owners == owner]
+        return int(rows[np.argmax(snap.cv_vectors[rows] @ query)]) if len(rows) else -1
 
     @staticmethod
     def _aggregate(best: np.ndarray) -> np.ndarray:
@@ -102,11 +92,18 @@ class Matcher:
         filled = np.where(np.isnan(best), 0.0, best)
         return 0.6 * filled.max(axis=0) + 0.4 * filled.mean(axis=0)
 
+    @staticmethod
+    def _shortlist(score: np.ndarray, size: int) -> np.ndarray:
+        finite = np.flatnonzero(np.isfinite(score))
+        if len(finite) > size:
+            finite = finite[np.argpartition(-score[finite], size - 1)[:size]]
+        return finite[np.argsort(-score[finite])]
+
     # --- by company -------------------------------------------------------------------------
 
     def for_company(self, snap: Snapshot, company_id: str, k: int, filters: Filters | None,
                     lang: str) -> list[Match]:
-        tables, desc_row = self._tables(snap)
+        tables = self._tables(snap)
         me = snap.company_pos[company_id]
         company = snap.companies[me]
         mine = {role: t.rows[t.owners == me] for role, t in tables.items()}
@@ -114,48 +111,49 @@ class Matcher:
         if not len(my_seeks):  # no stated need: what the company is stands in for it
             my_seeks = snap.cv_vectors[mine["desc"]]
 
-        fwd_best, fwd_arg = self._best_per_company(snap, my_seeks, tables["offer"])
-        rev_best, rev_arg = self._best_per_company(snap, my_offers, tables["seek"])
-        twin_best, _ = self._best_per_company(snap, my_offers, tables["offer"])
-        fellow_best, _ = self._best_per_company(snap, my_seeks, tables["seek"])
+        fwd_best = self._best(snap, my_seeks, tables["offer"])
+        rev_best = self._best(snap, my_offers, tables["seek"])
         forward = self._aggregate(fwd_best)
         reverse = self._aggregate(rev_best)
-        fit = forward + W_REVERSE * reverse
-        # A competitor offers what we offer; a fellow seeker needs what we need. Either resemblance
-        # counts against a candidate as far as it exceeds how well the candidate fits our needs.
-        twin = np.maximum(0.0, self._aggregate(twin_best) - forward)
-        fellow = np.maximum(0.0, self._aggregate(fellow_best) - forward)
-        score = fit - W_TWIN * twin - W_FELLOW * fellow
+        # A competitor offers what we offer: that resemblance counts against it as far as it exceeds
+        # how well it fits our needs. A fellow seeker needs no penalty: it offers nothing we seek,
+        # and wants what we want rather than what we offer, so both fit terms already stay low.
+        twin = np.maximum(0.0, self._aggregate(self._best(snap, my_offers, tables["offer"])) - forward)
+        score = (forward + W_REVERSE * reverse - W_TWIN * twin).astype(np.float64)
+
+        shared = _POPCOUNT[snap.c_sectors & snap.c_sectors[me]]
+        score += SECTOR_BONUS * np.minimum(shared, 2)
+        cross = snap.c_country != company.country
+        if self.cross_border:
+            score += CROSS_BORDER_BONUS * cross
+        score[~filter_mask(snap, filters)] = -np.inf
+        score[me] = -np.inf
 
         seek_text = fold(" ".join(company.seeks))
-        results = []
-        for pos, other in enumerate(snap.companies):
-            if pos == me or not company_passes(other, filters):
-                continue
-            s = float(score[pos])
-            shared = sorted(set(company.sectors) & set(other.sectors))
-            s += SECTOR_BONUS * min(len(shared), 2)
+        ranked = []
+        for pos in self._shortlist(score, max(SHORTLIST, k)):
+            other = snap.companies[pos]
             certs = [c for c in other.certifications if fold(c) and fold(c) in seek_text]
-            s += CERT_BONUS if certs else 0.0
-            cross = self.cross_border and other.country != company.country
-            s += CROSS_BORDER_BONUS if cross else 0.0
-            results.append((s, pos, shared, certs, cross))
-        results.sort(key=lambda t: -t[0])
+            ranked.append((score[pos] + (CERT_BONUS if certs else 0.0), int(pos), certs))
+        ranked.sort(key=lambda t: -t[0])
 
         matches = []
-        for s, pos, shared, certs, cross in results[:k]:
+        for s, pos, certs in ranked[:k]:
             other = snap.companies[pos]
             reasons = []
-            i = int(np.nanargmax(np.where(np.isnan(fwd_best[:, pos]), -1, fwd_best[:, pos]))) if len(fwd_best) else -1
-            if i >= 0 and fwd_arg[i, pos] >= 0:
-                need = company.seeks[i] if i < len(company.seeks) else company.description[:120]
-                reasons.append(phrase("offers_for_need", lang, offer=snap.cv_text[fwd_arg[i, pos]], need=need))
-            if len(rev_best) and not np.all(np.isnan(rev_best[:, pos])):
-                j = int(np.nanargmax(rev_best[:, pos]))
-                if rev_arg[j, pos] >= 0 and rev_best[j, pos] >= forward[pos] - 0.02:
-                    reasons.append(phrase("seeks_what_you_offer", lang, need=snap.cv_text[rev_arg[j, pos]],
-                                          offer=company.offers[j]))
-            self._common_reasons(reasons, other, lang, shared, certs, cross,
+            column = np.where(np.isnan(fwd_best[:, pos]), -1.0, fwd_best[:, pos])
+            if len(column) and column.max() > -1:
+                i = int(np.argmax(column))
+                row = self._best_row(snap, my_seeks[i], tables["offer"], pos)
+                need = company.seeks[i] if i < len(company.seeks) else _clip(company.description)
+                reasons.append(phrase("offers_for_need", lang, offer=snap.cv_text[row], need=need))
+            column = np.where(np.isnan(rev_best[:, pos]), -1.0, rev_best[:, pos]) if len(rev_best) else np.zeros(0)
+            if len(column) and column.max() >= forward[pos] - 0.02:
+                j = int(np.argmax(column))
+                row = self._best_row(snap, my_offers[j], tables["seek"], pos)
+                reasons.append(phrase("seeks_what_you_offer", lang, need=snap.cv_text[row], offer=company.offers[j]))
+            sectors = sorted(set(company.sectors) & set(other.sectors))
+            self._common_reasons(reasons, other, lang, sectors, certs, self.cross_border and bool(cross[pos]),
                                  set(company.partnership) & set(other.partnership))
             matches.append(_to_match(other, s, reasons))
         return matches
@@ -164,39 +162,33 @@ class Matcher:
 
     def for_need(self, snap: Snapshot, need: str, qvec: np.ndarray, k: int, filters: Filters | None,
                  lang: str, lexical: np.ndarray | None = None) -> list[Match]:
-        tables, desc_row = self._tables(snap)
-        offer_best, offer_arg = self._best_per_company(snap, qvec.reshape(1, -1), tables["offer"])
-        offer_best, offer_arg = offer_best[0], offer_arg[0]
-        desc_sim = np.where(desc_row >= 0, snap.cv_vectors[np.maximum(desc_row, 0)] @ qvec, 0.0)
-        fit = np.where(np.isnan(offer_best), desc_sim * 0.9, offer_best) + W_DESC * desc_sim
+        tables = self._tables(snap)
+        offer_best = self._best(snap, qvec.reshape(1, -1), tables["offer"])[0]
+        desc_best = self._best(snap, qvec.reshape(1, -1), tables["desc"])[0]
+        desc_sim = np.where(np.isnan(desc_best), 0.0, desc_best)
+        score = (np.where(np.isnan(offer_best), desc_sim * 0.9, offer_best) + W_DESC * desc_sim).astype(np.float64)
         if lexical is not None and len(lexical) and lexical.max() > 0:
-            fit = fit + LEXICAL_BONUS * lexical / lexical.max()
+            score += LEXICAL_BONUS * lexical / lexical.max()
         countries, regions = places_named(need)
+        placed = np.isin(snap.c_country, list(countries)) | np.isin(snap.c_region, [r[:6] for r in regions])
+        score += PLACE_BONUS * placed
+        score[~filter_mask(snap, filters)] = -np.inf
 
-        results = []
-        for pos, other in enumerate(snap.companies):
-            if not company_passes(other, filters):
-                continue
-            s = float(fit[pos])
-            placed = (other.country in countries) or (fold(other.region or "") in regions)
-            s += PLACE_BONUS if placed else 0.0
-            results.append((s, pos, placed))
-        results.sort(key=lambda t: -t[0])
-
+        need_folded = fold(need)
         matches = []
-        for s, pos, placed in results[:k]:
+        for pos in self._shortlist(score, k):
             other = snap.companies[pos]
             reasons = []
-            if offer_arg[pos] >= 0:
-                reasons.append(phrase("offers_for_need", lang, offer=snap.cv_text[offer_arg[pos]], need=_clip(need)))
+            row = self._best_row(snap, qvec, tables["offer"], pos)
+            if row >= 0:
+                reasons.append(phrase("offers_for_need", lang, offer=snap.cv_text[row], need=_clip(need)))
             else:
                 reasons.append(phrase("profile_fit", lang, text=_clip(other.description)))
-            need_folded = fold(need)
             certs = [c for c in other.certifications if fold(c) in need_folded]
             self._common_reasons(reasons, other, lang, [], certs, False, set())
-            if placed:
+            if placed[pos]:
                 reasons.append(phrase("in_region", lang, region=other.region or other.country, country=other.country))
-            matches.append(_to_match(other, s, reasons))
+            matches.append(_to_match(other, float(score[pos]), reasons))
         return matches
 
     @staticmethod
@@ -235,4 +227,4 @@ def _clip(text: str, limit: int = 140) -> str:
 
 def _to_match(c: CompanyProfile, score: float, reasons: list[str]) -> Match:
     return Match(company_id=c.id, name=c.name, country=c.country, region=c.region or "",
-                 sectors=list(c.sectors), score=round(score, 4), reasons=reasons)
+                 sectors=list(c.sectors), score=round(float(score), 4), reasons=reasons)

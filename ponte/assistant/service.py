@@ -17,7 +17,8 @@ import numpy as np
 
 from ..errors import PonteError, invalid, not_found
 from ..index.encoders import Encoder, get_encoder
-from ..index.retriever import Hit, Retriever, company_passes
+from ..index.lexical import tokenize
+from ..index.retriever import Hit, Retriever, filter_mask
 from ..index.snapshot import Snapshot
 from ..index.store import Store
 from ..models import (
@@ -39,6 +40,7 @@ PARTNERS_IN_CHAT = 3
 # the grounding threshold, on the partner questions of eval/qa.jsonl).
 PARTNER_MARGIN = 0.02
 PARTNER_SPREAD = 0.03
+LEXICAL_NUDGE = 0.02
 
 
 class Assistant:
@@ -166,28 +168,39 @@ class Assistant:
 
     # --- chat -------------------------------------------------------------------------------
 
-    def _evidence(self, snap: Snapshot, hits: list[Hit]) -> list[Evidence]:
+    @staticmethod
+    def _nudged(snap: Snapshot, question: str, text: str, sim: float) -> float:
+        """Meaning first; distinctive words shared with the question (names, codes, cognates such
+        as "peculiarità"/"peculiarities") tip near-ties between sentences."""
+        shared = snap.rare_terms & set(tokenize(question)) & set(tokenize(text))
+        return sim + LEXICAL_NUDGE * min(3, len(shared))
+
+    def _evidence(self, snap: Snapshot, hits: list[Hit], question: str) -> list[Evidence]:
         out = []
         for hit in hits:
             c = snap.chunks[hit.pos]
-            sentences = [(snap.seg_texts[row], sim) for row, sim in hit.segments[:4]]
+            sentences = [(snap.seg_texts[row], self._nudged(snap, question, snap.seg_texts[row], sim))
+                         for row, sim in hit.segments[:6]]
             out.append(Evidence(c.doc_id, c.title, c.url, hit.dense, sentences, c.text,
                                 language=detect_language(c.text[:400])))
         return out
 
+    def _margin(self, snap: Snapshot, question: str, qvec: np.ndarray, hits: list[Hit]) -> float:
+        best = max((self._nudged(snap, question, snap.seg_texts[row], sim)
+                    for h in hits for row, sim in h.segments[:6]), default=0.0)
+        return margin(best, qvec, snap.background)
+
     def _retrieve_for_chat(self, snap: Snapshot, message: str, history: list[str]) -> tuple[list[Hit], float, np.ndarray]:
         qvec = self._query_vector(message)
         hits = self.retriever.documents(snap, message, qvec, EVIDENCE_CHUNKS)
-        best = max((h.dense for h in hits), default=0.0)
-        m = margin(best, qvec, snap.background)
+        m = self._margin(snap, message, qvec, hits)
         if history:
             # A follow-up ("which agency supports it?") is read together with the previous question,
             # but only if that helps and the message is not off-topic on its own.
             contextual = f"{history[-1]} {message}"
             cvec = self._query_vector(contextual)
             chits = self.retriever.documents(snap, contextual, cvec, EVIDENCE_CHUNKS)
-            cbest = max((h.dense for h in chits), default=0.0)
-            cm = margin(cbest, cvec, snap.background)
+            cm = self._margin(snap, contextual, cvec, chits)
             if cm > m and m >= self.settings.grounding_threshold - 0.04:
                 return chits, cm, qvec
         return hits, m, qvec
@@ -215,7 +228,7 @@ class Assistant:
                 # Only suggestions about as good as the best one; a weak third is noise in a chat.
                 partners = [m for m in found if m.score >= found[0].score - PARTNER_SPREAD]
 
-        evidence = self._evidence(snap, hits) if grounded_docs else []
+        evidence = self._evidence(snap, hits, message) if grounded_docs else []
         if evidence or partners:
             composed = self.answerer.compose(message, lang, evidence, partners)
             answer, citations, grounded = composed.answer, composed.citations, bool(composed.citations)
@@ -268,7 +281,9 @@ class Assistant:
             by_id = {r["id"]: r for r in records}
             records = [by_id[i] for i in order if i in by_id]
         else:
-            records = [r for r in records if company_passes(CompanyProfile.model_validate({**r, "contact": None}), filters)]
+            snap = self.snapshot()
+            keep = {c.id for c, ok in zip(snap.companies, filter_mask(snap, filters)) if ok}
+            records = [r for r in records if r["id"] in keep]
         total = len(records)
         page = records[offset: offset + limit]
         if not with_contact:

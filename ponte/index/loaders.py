@@ -53,22 +53,25 @@ def _plain_markdown(text: str) -> str:
     return re.sub(r"\\([*_#\[\]\\`])", r"\1", text)
 
 
+# Field labels in the three languages, so "quem é o autor" or "chi è l'autore" find the card too.
+_ABOUT_LABELS = (
+    ("author", "Author (autore, autor)"),
+    ("source", "Published in (pubblicato in, publicado em)"),
+    ("date", "Date (data)"),
+)
+
+
 def _about(meta: dict[str, str]) -> str | None:
-    """Front matter as one plain sentence, so "who wrote it" or "when was it published" find it.
+    """Front matter as one citable sentence, so "who wrote it" or "when was it published" find it.
 
     One sentence rather than a line per field: very short lines look alike to the encoder and
     would match unrelated questions.
     """
-    parts = []
-    if meta.get("title"):
-        parts.append(f"“{meta['title']}”")
-    if meta.get("author"):
-        parts.append(f"written by {meta['author']}")
-    if meta.get("source"):
-        parts.append(f"published in {meta['source']}")
-    if meta.get("date"):
-        parts.append(f"dated {meta['date']}")
-    return (", ".join(parts) + ".") if len(parts) > 1 else None
+    parts = [f"{label}: {meta[key]}" for key, label in _ABOUT_LABELS if meta.get(key)]
+    if not parts:
+        return None
+    title = meta.get("title")
+    return (f"About “{title}”. " if title else "") + "; ".join(parts) + "."
 
 
 def _read_pdf(path: Path) -> str:

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..models import CompanyProfile, Filters
+from ..models import Filters
 from .lexical import fold
-from .snapshot import Snapshot
+from .snapshot import PARTNERSHIPS, SECTORS, Snapshot, bitmask
 
 RRF_K = 60
 DENSE_POOL = 64
@@ -42,28 +42,26 @@ def _as_set(value: str | list[str] | None) -> set[str] | None:
     return {fold(v).strip() for v in values if v and v.strip()} or None
 
 
-def _region_matches(region: str | None, wanted: set[str]) -> bool:
-    r = fold(region or "")
-    # "Lombardy" and "Lombardia" name one region: compare on a shared stem.
-    return any(r == w or (len(w) >= 6 and r[:6] == w[:6]) for w in wanted)
-
-
-def company_passes(c: CompanyProfile, filters: Filters | None) -> bool:
-    if filters is None:
-        return True
+def filter_mask(snap: Snapshot, filters: Filters | None) -> np.ndarray:
+    """Which companies pass the filters, as one boolean array (fast enough for 10 000 profiles)."""
+    n = len(snap.companies)
+    mask = np.ones(n, dtype=bool)
+    if filters is None or not n:
+        return mask
     country = _as_set(filters.country)
-    if country and fold(c.country) not in country:
-        return False
+    if country:
+        mask &= np.isin(np.char.lower(snap.c_country), list(country))
     region = _as_set(filters.region)
-    if region and not _region_matches(c.region, region):
-        return False
+    if region:
+        # "Lombardy" and "Lombardia" name one region: compare on a shared stem.
+        mask &= np.isin(snap.c_region, [r[:6] for r in region])
     sector = _as_set(filters.sector)
-    if sector and not sector & {fold(s) for s in c.sectors}:
-        return False
+    if sector:
+        mask &= (snap.c_sectors & bitmask(sector, SECTORS)) != 0
     partnership = _as_set(filters.partnership)
-    if partnership and not partnership & {fold(p) for p in c.partnership}:
-        return False
-    return True
+    if partnership:
+        mask &= (snap.c_partnership & bitmask(partnership, PARTNERSHIPS)) != 0
+    return mask
 
 
 class Retriever:
@@ -95,7 +93,7 @@ class Retriever:
                   filters: Filters | None = None) -> list[Hit]:
         if not snap.companies:
             return []
-        allowed = np.array([company_passes(c, filters) for c in snap.companies], dtype=bool)
+        allowed = filter_mask(snap, filters)
         if not allowed.any():
             return []
         rows = snap.company_index_rows

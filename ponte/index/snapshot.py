@@ -12,8 +12,10 @@ from typing import Any
 import faiss
 import numpy as np
 
-from ..models import CompanyProfile
-from .lexical import LexicalIndex, fold
+from typing import get_args
+
+from ..models import CompanyProfile, PartnershipType, Sector
+from .lexical import LexicalIndex, fold, tokenize
 from .store import Store
 
 
@@ -34,6 +36,15 @@ def _flat_index(vectors: np.ndarray, dim: int) -> faiss.Index:
     return index
 
 
+SECTORS = get_args(Sector)
+PARTNERSHIPS = get_args(PartnershipType)
+
+
+def bitmask(values, universe) -> int:
+    return sum(1 << universe.index(v) for v in set(values) if v in universe)
+
+
+RARE_SHARE = 0.2  # a term in at most this share of chunks is distinctive enough to tip a choice
 SHRINK = 40  # texts of pseudo-weight pulling a sparse language's mean towards the global one
 
 
@@ -93,7 +104,13 @@ class Snapshot:
     company_index_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     company_lexical: LexicalIndex | None = None
     background: np.ndarray | None = None
+    # Per-company columns for vectorised filters and bonuses (bit i of a mask = i-th known value).
+    c_country: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U2"))
+    c_region: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U6"))
+    c_sectors: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    c_partnership: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     vocabulary: set[str] = field(default_factory=set)  # folded words of every indexed text
+    rare_terms: set[str] = field(default_factory=set)  # BM25 tokens found in few document chunks
 
     def center(self, qvec: np.ndarray, lang: str) -> np.ndarray:
         """Put a query in the same language-centred space as the profile vectors.
@@ -131,6 +148,10 @@ class Snapshot:
             data.pop("contact", None)  # the query-side view never holds personal data
             snap.company_pos[data["id"]] = len(snap.companies)
             snap.companies.append(CompanyProfile.model_validate(data))
+        snap.c_country = np.asarray([c.country for c in snap.companies], dtype="<U2")
+        snap.c_region = np.asarray([fold(c.region or "")[:6] for c in snap.companies], dtype="<U6")
+        snap.c_sectors = np.asarray([bitmask(c.sectors, SECTORS) for c in snap.companies], dtype=np.int64)
+        snap.c_partnership = np.asarray([bitmask(c.partnership, PARTNERSHIPS) for c in snap.companies], dtype=np.int64)
         owners, roles, langs, vecs = [], [], [], []
         for row in store.iter_company_vectors():
             pos = snap.company_pos.get(row["company_id"])
@@ -149,6 +170,12 @@ class Snapshot:
         snap.company_index_rows = np.flatnonzero(snap.cv_role != "seek")
         snap.company_lexical = LexicalIndex([company_search_text(c) for c in snap.companies])
 
+        df: dict[str, int] = {}
+        for c in snap.chunks:
+            for term in set(tokenize(c.text)):
+                df[term] = df.get(term, 0) + 1
+        limit = max(1, int(RARE_SHARE * len(snap.chunks)))
+        snap.rare_terms = {t for t, n in df.items() if n <= limit and len(t) >= 4}
         word = re.compile(r"[^\W\d_]+")
         for text in [c.text for c in snap.chunks] + [c.title for c in snap.chunks] + \
                 [company_search_text(c) for c in snap.companies]:
