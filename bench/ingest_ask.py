@@ -31,7 +31,7 @@ def pct(values: list[float], q: float) -> float:
 
 def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="ponte-bench-"))
-    settings = Settings(home=home, progress=False)
+    settings = Settings(home=home, progress=False, query_cache_size=0)  # questions repeat below
     encoder = get_encoder(settings.encoder)
     encoder.passages(["warm-up"])
 

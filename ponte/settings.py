@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     max_record_bytes: int = 256 * 1024
     max_message_chars: int = 4000
     max_body_bytes: int = 1024 * 1024
+    query_cache_size: int = Field(1024, description="Query embeddings kept in memory; 0 turns the cache off.")
     rate_limit_per_minute: int = Field(300, description="Per API key or client address; 0 disables.")
     api_keys: str = ""
     api_keys_file: Path | None = None

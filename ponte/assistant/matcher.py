@@ -48,6 +48,7 @@ class _Rows:
     """Row numbers of one role in the snapshot's company-vector table, grouped by company."""
 
     rows: np.ndarray
+    vectors: np.ndarray      # the rows' vectors, gathered once per snapshot rather than per call
     owners: np.ndarray       # company position of each row, non-decreasing
     starts: np.ndarray       # first row of each owner group (for np.maximum.reduceat)
     group_owner: np.ndarray  # company position of each group
@@ -57,7 +58,8 @@ def _rows(snap: Snapshot, role: str) -> _Rows:
     rows = np.flatnonzero(snap.cv_role == role)
     owners = snap.cv_owner[rows]
     starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(rows) else np.zeros(0, dtype=np.int64)
-    return _Rows(rows, owners, starts, owners[starts] if len(rows) else owners)
+    return _Rows(rows, np.ascontiguousarray(snap.cv_vectors[rows]), owners, starts,
+                 owners[starts] if len(rows) else owners)
 
 
 class Matcher:
@@ -75,14 +77,14 @@ class Matcher:
         """(queries × companies): each query's best cosine against each company's rows; NaN if none."""
         best = np.full((len(queries), len(snap.companies)), np.nan, dtype=np.float32)
         if len(table.rows) and len(queries):
-            sims = queries @ snap.cv_vectors[table.rows].T
+            sims = queries @ table.vectors.T
             best[:, table.group_owner] = np.maximum.reduceat(sims, table.starts, axis=1)
         return best
 
     @staticmethod
     def _best_row(snap: Snapshot, query: np.ndarray, table: _Rows, owner: int) -> int:
-        rows = table.rows[table.owners == owner]
-        return int(rows[np.argmax(snap.cv_vectors[rows] @ query)]) if len(rows) else -1
+        lo, hi = np.searchsorted(table.owners, [owner, owner + 1])
+        return int(table.rows[lo + np.argmax(table.vectors[lo:hi] @ query)]) if hi > lo else -1
 
     @staticmethod
     def _aggregate(best: np.ndarray) -> np.ndarray:

@@ -10,8 +10,8 @@ import json
 import sys
 import threading
 import uuid
+from collections import OrderedDict
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
@@ -53,6 +53,8 @@ class Assistant:
         self._snapshot: Snapshot | None = None
         self._snap_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -106,7 +108,23 @@ class Assistant:
             return False
 
     def _query_vector(self, text: str) -> np.ndarray:
-        return self.encoder.queries([text])[0]
+        """One query embedding, remembered: the encoder is the cost of every request, and portal
+        users ask the same questions again (and chat asks for the same text twice in one turn)."""
+        size = self.settings.query_cache_size
+        if size <= 0:
+            return self.encoder.queries([text])[0]
+        with self._cache_lock:
+            hit = self._query_cache.get(text)
+            if hit is not None:
+                self._query_cache.move_to_end(text)
+                return hit
+        vec = self.encoder.queries([text])[0]
+        vec.setflags(write=False)
+        with self._cache_lock:
+            self._query_cache[text] = vec
+            while len(self._query_cache) > size:
+                self._query_cache.popitem(last=False)
+        return vec
 
     # --- ingest -----------------------------------------------------------------------------
 
@@ -160,9 +178,12 @@ class Assistant:
         lang = req.language or detect_language(need)
         return MatchResponse(matches=self._match_need(snap, need, req.k, req.filters, lang))
 
-    def _match_need(self, snap: Snapshot, need: str, k: int, filters, lang: str) -> list[Match]:
+    def _match_need(self, snap: Snapshot, need: str, k: int, filters, lang: str,
+                    qvec: np.ndarray | None = None) -> list[Match]:
         what = without_places(need)
-        qvec = snap.center(self._query_vector(what), detect_language(need))
+        if what != need or qvec is None:
+            qvec = self._query_vector(what)
+        qvec = snap.center(qvec, detect_language(need))
         lexical = snap.company_lexical.scores(what) if snap.company_lexical else None
         return self.matcher.for_need(snap, need, qvec, k, filters, lang, lexical)
 
@@ -223,7 +244,7 @@ class Assistant:
 
         partners: list[Match] = []
         if asks_for_companies(message) and not strangers and snap.companies:
-            found = self._match_need(snap, message, PARTNERS_IN_CHAT, None, lang)
+            found = self._match_need(snap, message, PARTNERS_IN_CHAT, None, lang, qvec)
             if found and self._partner_evidence(snap, qvec, found[0].company_id) >= PARTNER_MARGIN:
                 # Only suggestions about as good as the best one; a weak third is noise in a chat.
                 partners = [m for m in found if m.score >= found[0].score - PARTNER_SPREAD]
@@ -239,13 +260,6 @@ class Assistant:
         self.store.add_turns(conversation_id, lang, [("user", message), ("assistant", answer)])
         return ChatResponse(conversation_id=conversation_id, answer=answer, language=lang, grounded=grounded,
                             citations=citations, partners=partners)
-
-    def chat_stream(self, req: ChatRequest) -> Iterator[tuple[str, dict]]:
-        """("delta", {"text": ...}) per answer line as it is ready, then ("final", full response)."""
-        response = self.chat(req)
-        for line in response.answer.split("\n"):
-            yield "delta", {"text": line + "\n"}
-        yield "final", response.model_dump()
 
     def _partner_evidence(self, snap: Snapshot, qvec: np.ndarray, company_id: str) -> float:
         pos = snap.company_pos[company_id]

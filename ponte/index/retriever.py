@@ -97,7 +97,7 @@ class Retriever:
         if not allowed.any():
             return []
         rows = snap.company_index_rows
-        sims = snap.cv_vectors[rows] @ qvec if len(rows) else np.zeros(0, dtype=np.float32)
+        sims = snap.company_index_vectors @ qvec if len(rows) else np.zeros(0, dtype=np.float32)
         owners = snap.cv_owner[rows]
         best = np.full(len(snap.companies), -1.0, dtype=np.float32)
         np.maximum.at(best, owners, sims)

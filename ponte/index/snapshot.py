@@ -102,6 +102,7 @@ class Snapshot:
     # 'desc' and 'offer' rows: what search by meaning looks at. Scored exactly with numpy, since
     # filters and the per-company maximum need every row anyway.
     company_index_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    company_index_vectors: np.ndarray | None = None
     company_lexical: LexicalIndex | None = None
     background: np.ndarray | None = None
     # Per-company columns for vectorised filters and bonuses (bit i of a mask = i-th known value).
@@ -168,6 +169,7 @@ class Snapshot:
         snap.lang_means = _language_means(snap.cv_raw, langs)
         snap.cv_vectors = _center_rows(snap.cv_raw, langs, snap.lang_means)
         snap.company_index_rows = np.flatnonzero(snap.cv_role != "seek")
+        snap.company_index_vectors = np.ascontiguousarray(snap.cv_vectors[snap.company_index_rows])
         snap.company_lexical = LexicalIndex([company_search_text(c) for c in snap.companies])
 
         df: dict[str, int] = {}

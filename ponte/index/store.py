@@ -46,9 +46,6 @@ CREATE TABLE IF NOT EXISTS turns (
     id INTEGER PRIMARY KEY, conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
     role TEXT NOT NULL, text TEXT NOT NULL, created_at REAL NOT NULL
 );
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY, conversation_id TEXT, rating INTEGER, comment TEXT, created_at REAL NOT NULL
-);
 """
 
 
