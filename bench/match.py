@@ -70,7 +70,8 @@ def main() -> None:
     args = ap.parse_args()
     profiles = generate(args.profiles)
     home = Path(tempfile.mkdtemp(prefix="ponte-bench-match-"))
-    assistant = Assistant(Settings(home=home, progress=False))
+    # The needs below repeat: no query cache, so every call pays for its embedding.
+    assistant = Assistant(Settings(home=home, progress=False, query_cache_size=0))
     encoder = assistant.encoder
     encoder.passages(["warm-up"])
     assistant.ingest(None)  # the shipped corpus, so the baseline vectors exist before timing

@@ -63,7 +63,9 @@ class SentenceTransformerEncoder:
         except Exception as exc:
             raise PonteError("encoder_unavailable", f"cannot load sentence-transformers model {name_or_path!r}: {exc}") from exc
         self.name = f"st:{name_or_path}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        # Renamed in sentence-transformers 5; older releases only have the long name.
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim_of())
         # E5-family models were trained with role prefixes; others must not get them.
         self._prefixed = "e5" in name_or_path.lower()
         self._lock = threading.Lock()
