@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     )
     # Calibrated on eval/qa.jsonl with `ponte eval --calibrate` (see README).
     grounding_threshold: float = -0.008
+    grounding_min_similarity: float | None = Field(
+        None, description="Cosine the best evidence must reach; default: the encoder's calibrated floor.")
     cross_border: bool = Field(True, description="Prefer partners in the other country when matching.")
     max_document_bytes: int = 5 * 1024 * 1024
     max_record_bytes: int = 256 * 1024

@@ -50,7 +50,7 @@ def _pct(num: int, den: int) -> float | None:
 def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[str, Any]:
     stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     failures: list[str] = []
-    margins: dict[str, list[tuple[float, str]]] = {"in": [], "out": []}
+    supports: dict[str, list[tuple[Any, str]]] = {"in": [], "out": []}
     for item in items:
         lang = item.get("language", "en")
         s = stats[lang]
@@ -62,8 +62,8 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
             # The threshold only has to separate what the name check lets through.
             snap = assistant.snapshot()
             if not unknown_names(item["question"], snap.vocabulary):
-                _, m, _ = assistant._retrieve_for_chat(snap, item["question"], [])
-                margins["out" if item.get("out_of_scope") else "in"].append((m, item["question"]))
+                _, support, _ = assistant._retrieve_for_chat(snap, item["question"], [])
+                supports["out" if item.get("out_of_scope") else "in"].append((support, item["question"]))
         if item.get("out_of_scope"):
             s["oos"] += 1
             ok = not resp.grounded and not resp.citations
@@ -114,16 +114,38 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
     lines += [f"FAIL {f}" for f in failures]
     result: dict[str, Any] = {"kind": "qa", "overall": overall, "per_language": per_language, "failures": failures}
     if calibrate:
-        inside = sorted(margins["in"])
-        outside = sorted(margins["out"], reverse=True)
-        lo = inside[0][0] if inside else 0.0
-        hi = outside[0][0] if outside else 0.0
-        result["calibration"] = {"lowest_in_scope": lo, "highest_out_of_scope": hi, "suggested": round((lo + hi) / 2, 4)}
-        lines.append(f"grounding margins: lowest in-scope {lo:.4f} ({inside[0][1] if inside else '-'}); "
-                     f"highest out-of-scope {hi:.4f} ({outside[0][1] if outside else '-'}); "
-                     f"suggested PONTE_GROUNDING_THRESHOLD={(lo + hi) / 2:.4f}")
+        result["calibration"] = _calibration(assistant, supports, lines)
     result["report"] = "\n".join(lines)
     return result
+
+
+def _calibration(assistant, supports: dict[str, list[tuple[Any, str]]], lines: list[str]) -> dict[str, Any]:
+    """Suggest each grounding floor given the other: the cut with the fewest errors (in-scope
+    questions refused plus out-of-scope ones answered), in the middle of the widest such gap."""
+    settings = assistant.settings
+    floors = {"margin": settings.grounding_threshold, "best": assistant._min_similarity()}
+    env = {"margin": "PONTE_GROUNDING_THRESHOLD", "best": "PONTE_GROUNDING_MIN_SIMILARITY"}
+    other = {"margin": "best", "best": "margin"}
+    out: dict[str, Any] = {}
+    for measure in ("margin", "best"):
+        inside = [getattr(s, measure) for s, _ in supports["in"] if getattr(s, other[measure]) >= floors[other[measure]]]
+        outside = [getattr(s, measure) for s, _ in supports["out"] if getattr(s, other[measure]) >= floors[other[measure]]]
+        values = sorted(inside + outside)
+        if not inside or not outside:
+            continue
+        best_cut = None
+        for lo, hi in zip(values, values[1:]):
+            cut = (lo + hi) / 2
+            errors = sum(v < cut for v in inside) + sum(v >= cut for v in outside)
+            key = (errors, -(hi - lo))
+            if best_cut is None or key < best_cut[0]:
+                best_cut = (key, cut)
+        (errors, _), cut = best_cut
+        now = sum(v < floors[measure] for v in inside) + sum(v >= floors[measure] for v in outside)
+        out[measure] = {"current": floors[measure], "errors_now": now, "suggested": round(cut, 4), "errors": errors}
+        lines.append(f"{env[measure]}: now {floors[measure]:.4f} ({now} errors); suggested {cut:.4f} ({errors} errors) "
+                     f"over {len(inside)} in-scope and {len(outside)} out-of-scope questions past the {other[measure]} floor")
+    return out
 
 
 def _chunk_pos(assistant, chunk_id: str) -> int:

@@ -23,7 +23,7 @@ from .language import phrase
 W_REVERSE = 1.3        # being wanted for what we offer is as telling as finding what we need
 W_DESC = 0.3           # a free-text need against a company's own description
 W_TWIN = 0.1           # penalty for offers that resemble ours more than they fit our needs
-CROSS_BORDER_BONUS = 0.05
+CROSS_BORDER_BONUS = 0.1
 PLACE_BONUS = 0.05     # a country or region named in a free-text need
 SECTOR_BONUS = 0.008
 CERT_BONUS = 0.02
@@ -214,11 +214,28 @@ def places_named(text: str) -> tuple[set[str], set[str]]:
     return countries, regions
 
 
+# Words that only tie a place name to the sentence ("in Pernambuco", "nel nord d'Italia", "no Brasil").
+_PLACE_LEAD = frozenset("""
+    in into from of the a an at to near nord sud north south northern southern
+    di da del della dello dei nel nella nei a al alla dal dalla d l
+    em no na nos nas do dos das de ao o a norte nordeste sul
+""".split())
+
+
 def without_places(text: str) -> str:
-    """The need with its place words removed: where a partner should be is scored by
-    `places_named`, not by texts that happen to mention the same region."""
+    """The need with its place words (and the words that only lead to them) removed: where a
+    partner should be is scored by `places_named`, not by texts that mention the same region."""
     stems = tuple(st for group in (_COUNTRY_WORDS, _REGION_WORDS) for v in group.values() for st in v)
-    kept = [w for w in text.split() if not re.sub(r"[^a-z]", "", fold(w)).startswith(stems)]
+    def bare(word: str) -> str:  # "d'Italia" -> "italia"
+        return re.sub(r"[^a-z]", "", fold(re.split(r"['’]", word)[-1]))
+
+    kept: list[str] = []
+    for w in text.split():
+        if bare(w).startswith(stems):
+            while kept and bare(kept[-1]) in _PLACE_LEAD:
+                kept.pop()
+            continue
+        kept.append(w)
     return " ".join(kept) if kept else text
 
 

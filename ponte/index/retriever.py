@@ -79,8 +79,13 @@ class Retriever:
         lex = snap.doc_lexical.scores(query)
         lex_rank = [int(i) for i in np.argsort(-lex) if lex[i] > 0][:pool]
         fused = _rrf([dense_rank, lex_rank])
+        chosen = sorted(fused, key=lambda p: -fused[p])[:k]
+        if dense_rank and dense_rank[0] not in chosen:
+            # The chunk holding the single closest sentence always makes the cut: across languages
+            # BM25 can favour chunks that merely share a cognate or two with the question.
+            chosen[-1] = dense_rank[0]
         hits = []
-        for pos in sorted(fused, key=lambda p: -fused[p])[:k]:
+        for pos in chosen:
             segs = per_chunk.get(pos)
             if segs is None:  # found by BM25 alone: score its segments directly
                 seg_rows = np.flatnonzero(snap.seg_chunk == pos)
