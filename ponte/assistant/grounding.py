@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..index.lexical import fold
+from ..index.lexical import STOPWORDS, fold
 
 # Unrelated everyday passages in the three languages; only their role as a baseline matters.
 BACKGROUND = [
@@ -106,10 +106,14 @@ def _names(question: str) -> list[tuple[list[str], bool]]:
     opens = False
     for i, m in enumerate(words):
         word = m.group(0)
+        before = text[words[i - 1].end() if i else 0: m.start()]
+        starts_sentence = i == 0 or any(ch in before for ch in ".!?¿¡:;")
+        if current and starts_sentence:  # a name never runs across sentences
+            runs.append((current, opens))
+            current = []
         if word[0].isupper():
             if not current:
-                before = text[: m.start()].rstrip()
-                opens = not before or before[-1] in ".!?¿¡:;"
+                opens = starts_sentence
             current.append(word)
         elif current and word.lower() in _CONNECTORS and _name_goes_on(words, i):
             continue
@@ -118,7 +122,8 @@ def _names(question: str) -> list[tuple[list[str], bool]]:
             current = []
     if current:
         runs.append((current, opens))
-    return runs
+    # A sentence's first word is capitalised anyway: "Which Brazilian agency" names only "Brazilian".
+    return [(run[1:], False) if opens and len(run) > 1 else (run, opens) for run, opens in runs]
 
 
 def _name_goes_on(words: list[re.Match], i: int) -> bool:
@@ -136,8 +141,9 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
 
     A question about "the Bavaria–São Paulo aerospace programme" must not be answered with
     Lombardy's article just because the topic is close; an unknown name is strong evidence
-    that the knowledge base is about something else. A name counts as known when at least half
-    of its words are, so a translated "Fundação EU-LAC" is still recognised.
+    that the knowledge base is about something else. A name counts as known when more than half
+    of its telling words are ("Fundação EU-LAC": "EU-LAC"), so "Horizon Europe" or "São Paulo"
+    are not, although "Europe" and "São" are.
     """
     unknown = []
     for run, opens in _names(question):
@@ -147,9 +153,17 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
         if not words:
             continue
         missing = sum(not _known(w, vocabulary) for w in words)
-        if missing * 2 > len(words):
+        if missing * 2 >= len(words):
             unknown.append(" ".join(run))
     return unknown
+
+
+def foreign_question(question: str, vocabulary: set[str]) -> bool:
+    """A question of several content words none of which the knowledge base uses in any form
+    ("Explain how a transformer neural network works") is about something else, however close
+    its embedding happens to fall. Short questions are left to the similarity floors."""
+    words = [w for w in re.findall(r"[^\W\d_]+", fold(question)) if len(w) >= 5 and w not in STOPWORDS]
+    return len(words) >= 4 and not any(_known(w, vocabulary) for w in words)
 
 
 def _known(word: str, vocabulary: set[str]) -> bool:
@@ -157,7 +171,10 @@ def _known(word: str, vocabulary: set[str]) -> bool:
         return True
     # Cross-language spellings of one name (Lombardy/Lombardia, Italy/Italia) share a stem...
     stem = word[: max(4, len(word) - 1)]
-    if len(stem) >= 4 and any(v.startswith(stem) for v in vocabulary):
+    if len(stem) >= 4 and any(v.startswith(stem) and len(v) <= len(word) + 2 for v in vocabulary):
+        return True
+    # ...or one is the other with an ending (Brazil/Brazilian, Lombard/Lombarde)...
+    if len(word) >= 6 and any(len(v) >= 5 and len(word) - len(v) <= 3 and word.startswith(v) for v in vocabulary):
         return True
     # ...or differ in one letter (Brasil/Brazil), perhaps after a final vowel (Brasile/Brazil).
     if len(word) >= 6:

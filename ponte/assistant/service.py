@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import PonteError, invalid, not_found
 from ..index.encoders import Encoder, get_encoder
-from ..index.lexical import tokenize
+from ..index.lexical import stem, tokenize, words_of
 from ..index.retriever import Hit, Retriever, filter_mask
 from ..index.snapshot import Snapshot
 from ..index.store import Store
@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..settings import Settings
 from .answerer import Answerer, Evidence, ExtractiveAnswerer
-from .grounding import Support, margin, unknown_names
+from .grounding import Support, foreign_question, margin, unknown_names
 from .ingest import Ingestor, expand, profile_language
 from .intent import asks_for_companies
 from .language import detect_language, phrase
@@ -190,10 +190,16 @@ class Assistant:
     # --- chat -------------------------------------------------------------------------------
 
     @staticmethod
-    def _nudged(snap: Snapshot, question: str, text: str, sim: float) -> float:
+    def _nudged(snap: Snapshot, question: str, text: str, sim: float, exact: bool = False) -> float:
         """Meaning first; distinctive words shared with the question (names, codes, cognates such
-        as "peculiarità"/"peculiarities") tip near-ties between sentences."""
-        shared = snap.rare_terms & set(tokenize(question)) & set(tokenize(text))
+        as "peculiarità"/"peculiarities") tip near-ties between sentences. `exact` counts only
+        whole words: enough for names and codes, and blind to stems that merely collide
+        ("transformer"/"transfer"), which is what judging the evidence needs."""
+        if exact:
+            words = set(words_of(question)) & set(words_of(text))
+            shared = {w for w in words if stem(w) in snap.rare_terms}
+        else:
+            shared = snap.rare_terms & set(tokenize(question)) & set(tokenize(text))
         return sim + LEXICAL_NUDGE * min(3, len(shared))
 
     def _evidence(self, snap: Snapshot, hits: list[Hit], question: str) -> list[Evidence]:
@@ -207,7 +213,7 @@ class Assistant:
         return out
 
     def _support(self, snap: Snapshot, question: str, qvec: np.ndarray, hits: list[Hit]) -> Support:
-        best = max((self._nudged(snap, question, snap.seg_texts[row], sim)
+        best = max((self._nudged(snap, question, snap.seg_texts[row], sim, exact=True)
                     for h in hits for row, sim in h.segments[:6]), default=0.0)
         return Support(best, margin(best, qvec, snap.background))
 
@@ -246,8 +252,8 @@ class Assistant:
         history = [t["text"] for t in self.store.turns(conversation_id) if t["role"] == "user"]
 
         hits, support, qvec = self._retrieve_for_chat(snap, message, history)
-        grounded_docs = self._grounded(support) and not unknown_names(message, snap.vocabulary)
-        strangers = unknown_names(message, snap.vocabulary)
+        strangers = unknown_names(message, snap.vocabulary) or foreign_question(message, snap.vocabulary)
+        grounded_docs = self._grounded(support) and not strangers
 
         partners: list[Match] = []
         if asks_for_companies(message) and not strangers and snap.companies:

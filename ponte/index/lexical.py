@@ -33,7 +33,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-def _stem(token: str) -> str:
+def stem(token: str) -> str:
     # Cutting words to six letters is a crude stemmer, but one that works across the three
     # languages at once: "distritos"/"districts", "peculiarità"/"peculiarities" meet.
     if not token.isalpha():
@@ -41,15 +41,20 @@ def _stem(token: str) -> str:
     return token[:STEM_LENGTH]
 
 
+def words_of(text: str) -> list[str]:
+    """Folded words without stop words, unstemmed."""
+    return [tok for tok in _TOKEN.findall(fold(text)) if tok not in STOPWORDS]
+
+
 def tokenize(text: str) -> list[str]:
     tokens = []
     for tok in _TOKEN.findall(fold(text)):
         if tok in STOPWORDS:
             continue
-        tokens.append(_stem(tok))
+        tokens.append(stem(tok))
         # "api-6d" or "en-1090" also count as their parts.
         if any(sep in tok for sep in "./-"):
-            tokens.extend(_stem(p) for p in re.split(r"[./-]", tok) if p and p not in STOPWORDS)
+            tokens.extend(stem(p) for p in re.split(r"[./-]", tok) if p and p not in STOPWORDS)
     return tokens
 
 
