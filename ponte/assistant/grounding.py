@@ -136,7 +136,7 @@ def _name_goes_on(words: list[re.Match], i: int) -> bool:
     return False
 
 
-def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
+def unknown_names(question: str, vocabulary: frozenset[str]) -> list[str]:
     """Proper names in the question that the knowledge base does not know.
 
     A question about "the Bavaria–São Paulo aerospace programme" must not be answered with
@@ -158,7 +158,7 @@ def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
     return unknown
 
 
-def foreign_question(question: str, vocabulary: set[str]) -> bool:
+def foreign_question(question: str, vocabulary: frozenset[str]) -> bool:
     """A question of several content words none of which the knowledge base uses in any form
     ("Explain how a transformer neural network works") is about something else, however close
     its embedding happens to fall. Short questions are left to the similarity floors."""
@@ -166,7 +166,23 @@ def foreign_question(question: str, vocabulary: set[str]) -> bool:
     return len(words) >= 4 and not any(_known(w, vocabulary) for w in words)
 
 
-def _known(word: str, vocabulary: set[str]) -> bool:
+_memo: tuple[frozenset[str], dict[str, bool]] = (frozenset(), {})
+
+
+def _known(word: str, vocabulary: frozenset[str]) -> bool:
+    """Remembered for the current vocabulary only (it changes with each snapshot): the fuzzy
+    rules below scan the whole vocabulary."""
+    global _memo
+    seen, answers = _memo
+    if seen is not vocabulary:
+        _memo = (vocabulary, {})
+        seen, answers = _memo
+    if word not in answers:
+        answers[word] = _known_uncached(word, vocabulary)
+    return answers[word]
+
+
+def _known_uncached(word: str, vocabulary: frozenset[str]) -> bool:
     if word in vocabulary:
         return True
     # Cross-language spellings of one name (Lombardy/Lombardia, Italy/Italia) share a stem...

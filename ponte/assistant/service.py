@@ -190,30 +190,29 @@ class Assistant:
     # --- chat -------------------------------------------------------------------------------
 
     @staticmethod
-    def _nudged(snap: Snapshot, question: str, text: str, sim: float, exact: bool = False) -> float:
+    def _nudged(snap: Snapshot, question: str, row: int, sim: float, exact: bool = False) -> float:
         """Meaning first; distinctive words shared with the question (names, codes, cognates such
         as "peculiarità"/"peculiarities") tip near-ties between sentences. `exact` counts only
         whole words: enough for names and codes, and blind to stems that merely collide
         ("transformer"/"transfer"), which is what judging the evidence needs."""
         if exact:
-            words = set(words_of(question)) & set(words_of(text))
-            shared = {w for w in words if stem(w) in snap.rare_terms}
+            shared = {w for w in snap.seg_words[row].intersection(words_of(question)) if stem(w) in snap.rare_terms}
         else:
-            shared = snap.rare_terms & set(tokenize(question)) & set(tokenize(text))
+            shared = snap.rare_terms & snap.seg_tokens[row].intersection(tokenize(question))
         return sim + LEXICAL_NUDGE * min(3, len(shared))
 
     def _evidence(self, snap: Snapshot, hits: list[Hit], question: str) -> list[Evidence]:
         out = []
         for hit in hits:
             c = snap.chunks[hit.pos]
-            sentences = [(snap.seg_texts[row], self._nudged(snap, question, snap.seg_texts[row], sim))
+            sentences = [(snap.seg_texts[row], self._nudged(snap, question, row, sim))
                          for row, sim in hit.segments[:6]]
             out.append(Evidence(c.doc_id, c.title, c.url, hit.dense, sentences, c.text,
                                 language=detect_language(c.text[:400])))
         return out
 
     def _support(self, snap: Snapshot, question: str, qvec: np.ndarray, hits: list[Hit]) -> Support:
-        best = max((self._nudged(snap, question, snap.seg_texts[row], sim, exact=True)
+        best = max((self._nudged(snap, question, row, sim, exact=True)
                     for h in hits for row, sim in h.segments[:6]), default=0.0)
         return Support(best, margin(best, qvec, snap.background))
 
