@@ -162,3 +162,25 @@ def test_reimport_updates_without_duplicating_vectors(assistant, tmp_path):
     assert assistant.store.count("company_vectors") == rows_before
     company = assistant.company("zz-upd")
     assert company.offers == ["tanques de aço inox"] and company.metadata["extra_field"] == "kept"
+
+
+def test_readers_keep_the_last_snapshot_while_the_next_is_built(assistant):
+    old = assistant.snapshot()
+    with assistant.store.transaction() as conn:  # a write by another process bumps the generation
+        conn.execute("DELETE FROM companies WHERE id = ?", ("it-forgiati-bergamo",))
+    with assistant._snap_lock:  # as if another thread were building the next snapshot
+        assert assistant.snapshot() is old
+    assert "it-forgiati-bergamo" not in assistant.snapshot().company_pos
+
+
+def test_a_writer_reads_its_own_write(assistant):
+    from ponte.models import CompanyProfile, SearchRequest
+
+    assistant.snapshot()
+    profile = CompanyProfile(id="it-nuova-molle", name="Molle Nuove S.r.l.", country="IT", region="Lombardia",
+                             description="Produttore di molle a tazza per valvole industriali.",
+                             offers=["Molle a tazza per valvole"])
+    assistant.put_company("it-nuova-molle", profile)
+    assert assistant._snapshot.generation == assistant.store.generation  # swapped before put_company returned
+    hits = assistant.search(SearchRequest(query="molle a tazza", kind="company", k=3)).results
+    assert hits[0].id == "it-nuova-molle"

@@ -90,16 +90,32 @@ class Assistant:
                 "run `ponte ingest` to re-embed the knowledge base with the new encoder",
                 409,
             )
-        generation = self.store.generation
         snap = self._snapshot
+        if snap is not None and snap.generation == self.store.generation:
+            return snap
+        # Another thread is already building the next snapshot: keep serving the last complete one.
+        if not self._snap_lock.acquire(blocking=snap is None):
+            return snap
+        try:
+            return self._rebuild()
+        finally:
+            self._snap_lock.release()
+
+    def _rebuild(self) -> Snapshot:
+        snap = self._snapshot
+        generation = self.store.generation
         if snap is None or snap.generation != generation:
-            with self._snap_lock:
-                snap = self._snapshot
-                if snap is None or snap.generation != generation:
-                    dim = int(self.store.meta("dim") or self.encoder.dim)
-                    snap = Snapshot.build(self.store, dim)
-                    self._snapshot = snap
+            snap = Snapshot.build(self.store, int(self.store.meta("dim") or self.encoder.dim))
+            self._snapshot = snap
         return snap
+
+    def _written(self) -> None:
+        """After a write: build the new snapshot before the writer returns, so the writer reads
+        its own write, while other readers go on with the previous snapshot until the swap."""
+        if self._snapshot is None or self.store.meta("encoder") not in (None, self.settings.encoder):
+            return  # nobody reads yet (a CLI ingest), or the index must be rebuilt by `ponte ingest`
+        with self._snap_lock:
+            self._rebuild()
 
     def ready(self) -> bool:
         try:
@@ -132,7 +148,9 @@ class Assistant:
         targets = [Path(p) for p in paths] if paths else [self.settings.corpus]
         files, rejected = expand(targets)
         with self._write_lock:
-            return self._ingestor().run(files, IngestReport(rejected=rejected))
+            report = self._ingestor().run(files, IngestReport(rejected=rejected))
+            self._written()
+        return report
 
     # --- search -----------------------------------------------------------------------------
 
@@ -323,6 +341,7 @@ class Assistant:
         with self._write_lock:
             existed = self.store.company_row(company_id) is not None
             self._ingestor().write_profiles([(profile, "api")])
+            self._written()
         return self.company(company_id, with_contact=True), not existed
 
     def delete_company(self, company_id: str) -> Deleted:
@@ -331,6 +350,7 @@ class Assistant:
                 raise not_found("company", company_id)
             with self.store.transaction() as conn:
                 conn.execute("DELETE FROM companies WHERE id = ?", (company_id,))
+            self._written()
         return Deleted(id=company_id)
 
     # --- documents --------------------------------------------------------------------------
@@ -347,6 +367,7 @@ class Assistant:
                 raise not_found("document", doc_id)
             with self.store.transaction() as conn:
                 conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            self._written()
         return Deleted(id=doc_id)
 
 
