@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import PonteError
 from ..index.lexical import fold
 from ..models import ChatRequest, MatchRequest, SearchRequest
-from .grounding import unknown_names
+from .grounding import foreign_question, unknown_names
 
 HIT_KS = (1, 3, 5)
 
@@ -59,9 +59,10 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
             conversation_id = assistant.chat(ChatRequest(message=earlier, conversation_id=conversation_id)).conversation_id
         resp = assistant.chat(ChatRequest(message=item["question"], conversation_id=conversation_id))
         if calibrate and not item.get("conversation") and "partners" not in item:
-            # The threshold only has to separate what the name check lets through.
+            # The floors only have to separate what the word checks let through.
             snap = assistant.snapshot()
-            if not unknown_names(item["question"], snap.vocabulary):
+            if not (unknown_names(item["question"], snap.vocabulary)
+                    or foreign_question(item["question"], snap.vocabulary)):
                 _, support, _ = assistant._retrieve_for_chat(snap, item["question"], [])
                 supports["out" if item.get("out_of_scope") else "in"].append((support, item["question"]))
         if item.get("out_of_scope"):
