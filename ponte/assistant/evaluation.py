@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import PonteError
 from ..index.lexical import fold
 from ..models import ChatRequest, MatchRequest, SearchRequest
-from .grounding import foreign_question, unknown_names
+from .grounding import outside_knowledge
 
 HIT_KS = (1, 3, 5)
 
@@ -61,8 +61,7 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
         if calibrate and not item.get("conversation") and "partners" not in item:
             # The floors only have to separate what the word checks let through.
             snap = assistant.snapshot()
-            if not (unknown_names(item["question"], snap.vocabulary)
-                    or foreign_question(item["question"], snap.vocabulary)):
+            if not outside_knowledge(item["question"], snap.vocabulary):
                 _, support, _ = assistant._retrieve_for_chat(snap, item["question"], [])
                 supports["out" if item.get("out_of_scope") else "in"].append((support, item["question"]))
         if item.get("out_of_scope"):
@@ -124,7 +123,7 @@ def _calibration(assistant, supports: dict[str, list[tuple[Any, str]]], lines: l
     """Suggest each grounding floor given the other: the cut with the fewest errors (in-scope
     questions refused plus out-of-scope ones answered), in the middle of the widest such gap."""
     settings = assistant.settings
-    floors = {"margin": settings.grounding_threshold, "best": assistant._min_similarity()}
+    floors = {"margin": settings.grounding_threshold, "best": assistant.min_similarity()}
     env = {"margin": "PONTE_GROUNDING_THRESHOLD", "best": "PONTE_GROUNDING_MIN_SIMILARITY"}
     other = {"margin": "best", "best": "margin"}
     out: dict[str, Any] = {}

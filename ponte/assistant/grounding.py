@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..index.lexical import STOPWORDS, fold
+from ..index.lexical import STOPWORDS, Vocabulary, fold
 
 # Unrelated everyday passages in the three languages; only their role as a baseline matters.
 BACKGROUND = [
@@ -136,7 +136,7 @@ def _name_goes_on(words: list[re.Match], i: int) -> bool:
     return False
 
 
-def unknown_names(question: str, vocabulary: frozenset[str]) -> list[str]:
+def unknown_names(question: str, vocabulary: Vocabulary) -> list[str]:
     """Proper names in the question that the knowledge base does not know.
 
     A question about "the Bavaria–São Paulo aerospace programme" must not be answered with
@@ -152,59 +152,20 @@ def unknown_names(question: str, vocabulary: frozenset[str]) -> list[str]:
         words = [w for part in run for w in re.split(r"[-]", fold(part)) if len(w) > 2 and not w.startswith(_GENERIC)]
         if not words:
             continue
-        missing = sum(not _known(w, vocabulary) for w in words)
+        missing = sum(not vocabulary.knows(w) for w in words)
         if missing * 2 >= len(words):
             unknown.append(" ".join(run))
     return unknown
 
 
-def foreign_question(question: str, vocabulary: frozenset[str]) -> bool:
+def foreign_question(question: str, vocabulary: Vocabulary) -> bool:
     """A question of several content words none of which the knowledge base uses in any form
     ("Explain how a transformer neural network works") is about something else, however close
     its embedding happens to fall. Short questions are left to the similarity floors."""
     words = [w for w in re.findall(r"[^\W\d_]+", fold(question)) if len(w) >= 5 and w not in STOPWORDS]
-    return len(words) >= 4 and not any(_known(w, vocabulary) for w in words)
+    return len(words) >= 4 and not any(vocabulary.knows(w) for w in words)
 
 
-_memo: tuple[frozenset[str], dict[str, bool]] = (frozenset(), {})
-
-
-def _known(word: str, vocabulary: frozenset[str]) -> bool:
-    """Remembered for the current vocabulary only (it changes with each snapshot): the fuzzy
-    rules below scan the whole vocabulary."""
-    global _memo
-    seen, answers = _memo
-    if seen is not vocabulary:
-        _memo = (vocabulary, {})
-        seen, answers = _memo
-    if word not in answers:
-        answers[word] = _known_uncached(word, vocabulary)
-    return answers[word]
-
-
-def _known_uncached(word: str, vocabulary: frozenset[str]) -> bool:
-    if word in vocabulary:
-        return True
-    # Cross-language spellings of one name (Lombardy/Lombardia, Italy/Italia) share a stem...
-    stem = word[: max(4, len(word) - 1)]
-    if len(stem) >= 4 and any(v.startswith(stem) and len(v) <= len(word) + 2 for v in vocabulary):
-        return True
-    # ...or one is the other with an ending (Brazil/Brazilian, Lombard/Lombarde)...
-    if len(word) >= 6 and any(len(v) >= 5 and len(word) - len(v) <= 3 and word.startswith(v) for v in vocabulary):
-        return True
-    # ...or differ in one letter (Brasil/Brazil), perhaps after a final vowel (Brasile/Brazil).
-    if len(word) >= 6:
-        forms = (word, word[:-1]) if word[-1] in "aeiou" else (word,)
-        return any(abs(len(v) - len(word)) <= 1 and v[0] == word[0] and len(v) >= 6 and _one_edit(f, v)
-                   for v in vocabulary for f in forms)
-    return False
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """One substitution, insertion or deletion apart (or equal)."""
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) <= 1
-    if abs(len(a) - len(b)) != 1:
-        return False
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+def outside_knowledge(question: str, vocabulary: Vocabulary) -> bool:
+    """Whether the question's own words show it is about something the knowledge base is not."""
+    return bool(unknown_names(question, vocabulary)) or foreign_question(question, vocabulary)

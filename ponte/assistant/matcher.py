@@ -23,7 +23,7 @@ from .language import phrase
 W_REVERSE = 1.3        # being wanted for what we offer is as telling as finding what we need
 W_DESC = 0.3           # a free-text need against a company's own description
 W_TWIN = 0.1           # penalty for offers that resemble ours more than they fit our needs
-CROSS_BORDER_BONUS = 0.1
+CROSS_BORDER_BONUS = 0.1     # one language's texts still score higher together, even centred
 PLACE_BONUS = 0.05     # a country or region named in a free-text need
 SECTOR_BONUS = 0.008
 CERT_BONUS = 0.02

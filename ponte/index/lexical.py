@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -33,7 +33,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
-def stem(token: str) -> str:
+def _stem(token: str) -> str:
     # Cutting words to six letters is a crude stemmer, but one that works across the three
     # languages at once: "distritos"/"districts", "peculiarità"/"peculiarities" meet.
     if not token.isalpha():
@@ -41,20 +41,15 @@ def stem(token: str) -> str:
     return token[:STEM_LENGTH]
 
 
-def words_of(text: str) -> list[str]:
-    """Folded words without stop words, unstemmed."""
-    return [tok for tok in _TOKEN.findall(fold(text)) if tok not in STOPWORDS]
-
-
 def tokenize(text: str) -> list[str]:
     tokens = []
     for tok in _TOKEN.findall(fold(text)):
         if tok in STOPWORDS:
             continue
-        tokens.append(stem(tok))
+        tokens.append(_stem(tok))
         # "api-6d" or "en-1090" also count as their parts.
         if any(sep in tok for sep in "./-"):
-            tokens.extend(stem(p) for p in re.split(r"[./-]", tok) if p and p not in STOPWORDS)
+            tokens.extend(_stem(p) for p in re.split(r"[./-]", tok) if p and p not in STOPWORDS)
     return tokens
 
 
@@ -78,3 +73,54 @@ class LexicalIndex:
         if not tokens:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+
+
+class Vocabulary:
+    """The folded words of every indexed text, and whether a word is known in some spelling.
+
+    Answers are remembered: the fuzzy rules scan the whole vocabulary, and a vocabulary lives
+    exactly as long as the snapshot that built it.
+    """
+
+    def __init__(self, words: Iterable[str] = ()):
+        self._words = frozenset(words)
+        self._answers: dict[str, bool] = {}
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._words
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def knows(self, word: str) -> bool:
+        if word not in self._answers:
+            self._answers[word] = self._knows(word)
+        return self._answers[word]
+
+    def _knows(self, word: str) -> bool:
+        words = self._words
+        if word in words:
+            return True
+        # Cross-language spellings of one name (Lombardy/Lombardia, Italy/Italia) share a stem...
+        stem = word[: max(4, len(word) - 1)]
+        if len(stem) >= 4 and any(v.startswith(stem) and len(v) <= len(word) + 2 for v in words):
+            return True
+        # ...or one is the other with an ending (Brazil/Brazilian, Lombard/Lombarde)...
+        if len(word) >= 6 and any(len(v) >= 5 and len(word) - len(v) <= 3 and word.startswith(v) for v in words):
+            return True
+        # ...or differ in one letter (Brasil/Brazil), perhaps after a final vowel (Brasile/Brazil).
+        if len(word) >= 6:
+            forms = (word, word[:-1]) if word[-1] in "aeiou" else (word,)
+            return any(abs(len(v) - len(word)) <= 1 and v[0] == word[0] and len(v) >= 6 and _one_edit(f, v)
+                       for v in words for f in forms)
+        return False
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One substitution, insertion or deletion apart (or equal)."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) <= 1
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))

@@ -15,7 +15,7 @@ import numpy as np
 from typing import get_args
 
 from ..models import CompanyProfile, PartnershipType, Sector
-from .lexical import LexicalIndex, fold, tokenize, words_of
+from .lexical import LexicalIndex, Vocabulary, fold, tokenize
 from .store import Store
 
 
@@ -110,11 +110,10 @@ class Snapshot:
     c_region: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U6"))
     c_sectors: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     c_partnership: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    vocabulary: frozenset[str] = frozenset()  # folded words of every indexed text
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)  # folded words of every indexed text
     rare_terms: set[str] = field(default_factory=set)  # BM25 tokens found in few document chunks
-    # Per segment: its BM25 tokens and its plain words, so sentence choice never re-tokenizes.
+    # Per segment: its BM25 tokens, so sentence choice never re-tokenizes.
     seg_tokens: list[frozenset[str]] = field(default_factory=list)
-    seg_words: list[frozenset[str]] = field(default_factory=list)
 
     def center(self, qvec: np.ndarray, lang: str) -> np.ndarray:
         """Put a query in the same language-centred space as the profile vectors.
@@ -182,13 +181,12 @@ class Snapshot:
         limit = max(1, int(RARE_SHARE * len(snap.chunks)))
         snap.rare_terms = {t for t, n in df.items() if n <= limit and len(t) >= 4}
         snap.seg_tokens = [frozenset(tokenize(t)) for t in snap.seg_texts]
-        snap.seg_words = [frozenset(words_of(t)) for t in snap.seg_texts]
         word = re.compile(r"[^\W\d_]+")
         vocabulary: set[str] = set()
         for text in [c.text for c in snap.chunks] + [c.title for c in snap.chunks] + \
                 [company_search_text(c) for c in snap.companies]:
             vocabulary.update(word.findall(fold(text)))
-        snap.vocabulary = frozenset(vocabulary)
+        snap.vocabulary = Vocabulary(vocabulary)
 
         raw = store.meta("background")
         if raw:
