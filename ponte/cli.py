@@ -22,6 +22,7 @@ examples:
   ponte match --company br-recife-usinagem --k 3
   ponte match --need "Procuro um fabricante italiano de válvulas para petróleo e gás"
   ponte eval eval/qa.jsonl
+  ponte eval ../shared/eval-data/squad-dev/questions-*.jsonl
   ponte serve --port 8000
 
 All state lives under $PONTE_HOME (default ./.ponte); see README.md for every PONTE_ setting.
@@ -84,10 +85,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
 
     s = sub.add_parser("eval", parents=[common], help="score question or matching sets",
-                       description="Run an evaluation set: QA questions (hit@k, answer accuracy, refusal "
-                       "accuracy per language) or matching cases (hit@3, MRR, twins ranked first).")
-    s.add_argument("file", metavar="FILE.jsonl", type=Path)
-    s.add_argument("--calibrate", action="store_true", help="also print the grounding margins to calibrate the threshold")
+                       description="Run evaluation sets: QA questions on this knowledge base (hit@k, answer "
+                       "accuracy, refusal accuracy per language), matching cases (hit@3, MRR, twins ranked "
+                       "first), or external SQuAD-style sets (gold `answers`, `kind` answerable / unanswerable / "
+                       "near) on their own documents, ingested into a temporary data home: answered, off-topic "
+                       "declined and near-domain declined per set and language, beside the naive "
+                       "nearest-sentence baseline.")
+    s.add_argument("files", metavar="FILE.jsonl", type=Path, nargs="+")
+    s.add_argument("--documents", metavar="DIR", type=Path,
+                   help="external sets: the documents to answer from (default: the folder of their gold_file)")
+    s.add_argument("--calibrate", action="store_true",
+                   help="also print the PONTE_GROUNDING_THRESHOLD shift with the fewest errors on these sets")
     return p
 
 
@@ -128,10 +136,10 @@ def _run(args) -> int:
         return 0
 
     if cmd == "eval":
-        from .assistant.evaluation import run_eval
+        from .assistant.evaluation import run_evals
 
         assistant.ensure_ready()
-        result = run_eval(assistant, args.file, calibrate=args.calibrate)
+        result = run_evals(assistant, args.files, calibrate=args.calibrate, documents=args.documents)
         _emit(result, args.json, result["report"])
         return 0
 

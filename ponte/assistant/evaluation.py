@@ -5,10 +5,17 @@ optionally "evidence" (text a top-k chunk must hold; default the first fact), "c
 (earlier questions, asked first), "partners" (ids, one must be suggested), or
 "out_of_scope": true (the answer must decline).
 Matching lines: {"company_id" | "need", "expected": [...], "avoid_first": [...]}.
+External (SQuAD-style) lines: {"question", "lang", "answers": [gold spans], "kind": "answerable" |
+"unanswerable" | "near", "gold_file": "en/doc.md"}: the folder named by the gold files (relative to
+the set's own folder, or `--documents DIR`) is ingested into a temporary data home, so the user's
+knowledge base is never touched; see `_external_eval`.
 """
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -16,7 +23,6 @@ from typing import Any
 from ..errors import PonteError
 from ..index.lexical import fold
 from ..models import ChatRequest, MatchRequest, SearchRequest
-from .grounding import outside_knowledge
 
 HIT_KS = (1, 3, 5)
 
@@ -36,11 +42,25 @@ def _load(path: Path) -> list[dict[str, Any]]:
     return items
 
 
-def run_eval(assistant, path: Path, calibrate: bool = False) -> dict[str, Any]:
+def run_eval(assistant, path: Path, calibrate: bool = False, documents: Path | None = None) -> dict[str, Any]:
     items = _load(path)
     if all("company_id" in i or "need" in i for i in items):
         return _match_eval(assistant, items)
+    if all("kind" in i and "answers" in i for i in items):
+        return _external_eval(assistant, {path: items}, documents, calibrate)
     return _qa_eval(assistant, items, calibrate)
+
+
+def run_evals(assistant, paths: list[Path], calibrate: bool = False, documents: Path | None = None) -> dict[str, Any]:
+    """Several files: external sets are scored together (one table, knowledge bases built once)."""
+    if len(paths) == 1:
+        return run_eval(assistant, paths[0], calibrate, documents)
+    loaded = {p: _load(p) for p in paths}
+    if all(all("kind" in i and "answers" in i for i in items) for items in loaded.values()):
+        return _external_eval(assistant, loaded, documents, calibrate)
+    results = [run_eval(assistant, p, calibrate, documents) for p in paths]
+    return {"kind": "several", "results": results,
+            "report": "\n\n".join(f"$ {p}\n{r['report']}" for p, r in zip(paths, results))}
 
 
 def _pct(num: int, den: int) -> float | None:
@@ -59,11 +79,9 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
             conversation_id = assistant.chat(ChatRequest(message=earlier, conversation_id=conversation_id)).conversation_id
         resp = assistant.chat(ChatRequest(message=item["question"], conversation_id=conversation_id))
         if calibrate and not item.get("conversation") and "partners" not in item:
-            # The floors only have to separate what the word checks let through.
-            snap = assistant.snapshot()
-            if not outside_knowledge(item["question"], snap.vocabulary):
-                _, support, _ = assistant._retrieve_for_chat(snap, item["question"], [])
-                supports["out" if item.get("out_of_scope") else "in"].append((support, item["question"]))
+            score = _decision_score(assistant, item["question"])
+            if score is not None:
+                supports["out" if item.get("out_of_scope") else "in"].append((score, item["question"]))
         if item.get("out_of_scope"):
             s["oos"] += 1
             ok = not resp.grounded and not resp.citations
@@ -78,7 +96,9 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
             if not ok:
                 failures.append(f"[{lang}] partners {got} miss {item['partners']}: {item['question']}")
         else:
-            answer = fold(resp.answer)
+            # What the user is shown: the answer and its citations (a quote from a translation is
+            # cited beside the original's sentence, so English facts count there too).
+            answer = fold(" ".join([resp.answer] + [c.snippet for c in resp.citations]))
             missing = [f for f in item["facts"] if fold(f) not in answer]
             ok = resp.grounded and not missing
             if not ok:
@@ -86,7 +106,7 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
             if not item.get("conversation"):
                 evidence = fold(item.get("evidence") or item["facts"][0])
                 results = assistant.search(SearchRequest(query=item["question"], k=max(HIT_KS), kind="document")).results
-                texts = [fold(assistant.snapshot().chunks[_chunk_pos(assistant, r.id)].text) for r in results]
+                texts = [_with_original(assistant.snapshot(), _chunk_pos(assistant, r.id)) for r in results]
                 s["retrieval"] += 1
                 for k in HIT_KS:
                     s[f"hit@{k}"] += any(evidence in t for t in texts[:k])
@@ -119,33 +139,161 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
     return result
 
 
-def _calibration(assistant, supports: dict[str, list[tuple[Any, str]]], lines: list[str]) -> dict[str, Any]:
-    """Suggest each grounding floor given the other: the cut with the fewest errors (in-scope
-    questions refused plus out-of-scope ones answered), in the middle of the widest such gap."""
-    settings = assistant.settings
-    floors = {"margin": settings.grounding_threshold, "best": assistant.min_similarity()}
-    env = {"margin": "PONTE_GROUNDING_THRESHOLD", "best": "PONTE_GROUNDING_MIN_SIMILARITY"}
-    other = {"margin": "best", "best": "margin"}
-    out: dict[str, Any] = {}
-    for measure in ("margin", "best"):
-        inside = [getattr(s, measure) for s, _ in supports["in"] if getattr(s, other[measure]) >= floors[other[measure]]]
-        outside = [getattr(s, measure) for s, _ in supports["out"] if getattr(s, other[measure]) >= floors[other[measure]]]
-        values = sorted(inside + outside)
-        if not inside or not outside:
-            continue
-        best_cut = None
-        for lo, hi in zip(values, values[1:]):
-            cut = (lo + hi) / 2
-            errors = sum(v < cut for v in inside) + sum(v >= cut for v in outside)
-            key = (errors, -(hi - lo))
-            if best_cut is None or key < best_cut[0]:
-                best_cut = (key, cut)
-        (errors, _), cut = best_cut
-        now = sum(v < floors[measure] for v in inside) + sum(v >= floors[measure] for v in outside)
-        out[measure] = {"current": floors[measure], "errors_now": now, "suggested": round(cut, 4), "errors": errors}
-        lines.append(f"{env[measure]}: now {floors[measure]:.4f} ({now} errors); suggested {cut:.4f} ({errors} errors) "
-                     f"over {len(inside)} in-scope and {len(outside)} out-of-scope questions past the {other[measure]} floor")
-    return out
+def _decision_score(assistant, question: str) -> float | None:
+    """How far the question's best evidence stands above its calibrated cut, or None when the
+    word checks (not the cut) decide it; what `--calibrate` tunes."""
+    from .chat import ChatService
+    from .grounding import outside_knowledge
+    from .intent import small_talk
+    from .language import detect_language
+
+    snap = assistant.snapshot()
+    if small_talk(question):
+        return None
+    lang = detect_language(question)
+    reading = ChatService(assistant).read(snap, question, lang)
+    if reading.support.language == lang and outside_knowledge(question, snap.vocabulary):
+        return None
+    return reading.support.score
+
+
+def _calibration(assistant, supports: dict[str, list[tuple[float, str]]], lines: list[str]) -> dict[str, Any]:
+    """Suggest PONTE_GROUNDING_THRESHOLD: the shift of the calibrated cut with the fewest errors
+    (in-scope questions refused plus out-of-scope ones answered), mid-way in the widest such gap."""
+    now = assistant.settings.grounding_threshold
+    inside = [v for v, _ in supports["in"]]
+    outside = [v for v, _ in supports["out"]]
+    if not inside or not outside:
+        return {}
+    values = sorted(inside + outside)
+    best_cut = None
+    for lo, hi in zip(values, values[1:]):
+        cut = (lo + hi) / 2
+        errors = sum(v < cut for v in inside) + sum(v >= cut for v in outside)
+        key = (errors, abs(cut - now), -(hi - lo))
+        if best_cut is None or key < best_cut[0]:
+            best_cut = (key, cut)
+    (errors, _, _), cut = best_cut
+    errors_now = sum(v < now for v in inside) + sum(v >= now for v in outside)
+    lines.append(f"PONTE_GROUNDING_THRESHOLD: now {now:+.4f} ({errors_now} errors); suggested {cut:+.4f} "
+                 f"({errors} errors) over {len(inside)} in-scope and {len(outside)} out-of-scope questions "
+                 "that the word checks leave to the cut")
+    return {"current": now, "errors_now": errors_now, "suggested": round(cut, 4), "errors": errors}
+
+
+def _norm(text: str) -> str:
+    """SQuAD-style normalisation: lower case, accents folded, punctuation dropped, spaces squeezed."""
+    return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
+
+
+def _external_eval(assistant, sets: dict[Path, list[dict[str, Any]]], documents: Path | None,
+                   calibrate: bool) -> dict[str, Any]:
+    """Score SQuAD-style sets on their own knowledge bases, built in temporary data homes.
+
+    answered: an answerable question gets a grounded, cited answer containing a gold span;
+    declined: an unanswerable (off-topic) or near-domain question gets grounded=false and no
+    citations. The naive baseline answers every question with its single nearest sentence.
+    """
+    from ..models import ChatRequest as _Chat
+    from ..settings import Settings
+    from .service import Assistant
+
+    homes: dict[Path, Any] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="ponte-eval-"))
+    rows: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    failures: list[str] = []
+    supports: dict[str, list[tuple[float, str]]] = {"in": [], "out": []}
+    try:
+        for path, items in sets.items():
+            folder = documents or _documents_folder(path, items)
+            if folder not in homes:
+                settings = assistant.settings.model_copy(update={"home": tmp / f"kb{len(homes)}", "progress": False})
+                kb = Assistant(settings, answerer=assistant.answerer)
+                report = kb.ingest([folder])
+                if not report.documents:
+                    raise PonteError("invalid_eval", f"no documents could be ingested from {folder}")
+                homes[folder] = kb
+            kb = homes[folder]
+            snap = kb.snapshot()
+            for item in items:
+                key = (path.stem, item.get("lang") or item.get("language") or "en")
+                r = rows[key]
+                kind = item["kind"]
+                resp = kb.chat(_Chat(message=item["question"]))
+                gold = [_norm(a) for a in item.get("answers", []) if _norm(a)]
+                if kind == "answerable":
+                    r["answerable"] += 1
+                    ok = resp.grounded and bool(resp.citations) and any(g in _norm(resp.answer) for g in gold)
+                    r["answered"] += ok
+                    r["chars"] += len(resp.answer)
+                    qvec = kb._query_vector(item["question"])
+                    nearest = kb.retriever.dense(snap, qvec, pool=1)
+                    r["baseline"] += bool(nearest) and any(g in _norm(snap.seg_texts[nearest[0][0]]) for g in gold)
+                    if not ok:
+                        failures.append(f"[{key[0]}/{key[1]}] not answered ({'declined' if not resp.grounded else 'gold span not quoted'}): {item['question']}")
+                else:
+                    bucket = "near" if kind == "near" else "offtopic"
+                    r[bucket] += 1
+                    ok = not resp.grounded and not resp.citations
+                    r[f"{bucket}_declined"] += ok
+                    if not ok:
+                        failures.append(f"[{key[0]}/{key[1]}] answered a{' near-domain' if kind == 'near' else 'n off-topic'} question: {item['question']}")
+                if calibrate and kind in ("answerable", "unanswerable"):
+                    score = _decision_score(kb, item["question"])
+                    if score is not None:
+                        supports["in" if kind == "answerable" else "out"].append((score, item["question"]))
+    finally:
+        for kb in homes.values():
+            kb.store.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    table = {}
+    lines = ["set                      lang  answered        baseline        off-topic declined  near declined  answer chars"]
+    for (name, lang), r in sorted(rows.items()):
+        entry = {
+            "answered": _pct(r["answered"], r["answerable"]), "baseline_answered": _pct(r["baseline"], r["answerable"]),
+            "offtopic_declined": _pct(r["offtopic_declined"], r["offtopic"]),
+            "near_declined": _pct(r["near_declined"], r["near"]),
+            "answerable": r["answerable"], "offtopic": r["offtopic"], "near": r["near"],
+            "mean_answer_chars": round(r["chars"] / r["answerable"]) if r["answerable"] else None,
+        }
+        table[f"{name}/{lang}"] = entry
+        lines.append(f"{name:<24} {lang:<4}  {_frac(r['answered'], r['answerable'])}  {_frac(r['baseline'], r['answerable'])}  "
+                     f"{_frac(r['offtopic_declined'], r['offtopic'])}      {_frac(r['near_declined'], r['near'])}  "
+                     f"{entry['mean_answer_chars'] or '-'}")
+    lines += [f"FAIL {f}" for f in failures]
+    result: dict[str, Any] = {"kind": "external", "sets": table, "failures": failures}
+    if calibrate:
+        result["calibration"] = _calibration(assistant, supports, lines)
+    result["report"] = "\n".join(lines)
+    return result
+
+
+def _frac(num: int, den: int) -> str:
+    return f"{num:>2}/{den:<2} ({num / den:5.3f})" if den else "   -           "
+
+
+def _documents_folder(path: Path, items: list[dict[str, Any]]) -> Path:
+    """The knowledge base of a set: the folder its gold files live in, relative to the set's file."""
+    folders = {Path(i["gold_file"]).parent for i in items if i.get("gold_file")}
+    if len(folders) != 1:
+        raise PonteError("invalid_eval", f"{path}: cannot tell the documents folder from gold_file "
+                         f"({len(folders)} folders); pass --documents DIR")
+    folder = (path.parent / folders.pop()).resolve()
+    if not folder.is_dir():
+        raise PonteError("invalid_eval", f"{path}: documents folder {folder} does not exist; pass --documents DIR")
+    return folder
+
+
+def _with_original(snap, pos: int) -> str:
+    """A chunk's folded text; for a chunk of a translation, also its original's chunk at the same
+    place (the shipped translations keep the original's paragraphs), where English facts are found."""
+    c = snap.chunks[pos]
+    texts = [c.text]
+    if c.translation:
+        ord_ = c.id.rsplit("#", 1)[-1]
+        texts += [o.text for o in snap.chunks if o.work == c.work and not o.translation and o.id.endswith(f"#{ord_}")]
+    return fold(" ".join(texts))
 
 
 def _chunk_pos(assistant, chunk_id: str) -> int:

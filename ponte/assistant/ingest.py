@@ -23,8 +23,8 @@ from ..index.lexical import fold
 from ..index.loaders import DOCUMENT_SUFFIXES, UnreadableDocument, load_document
 from ..index.store import ChunkRecord, CompanyVectors, Store
 from ..models import CompanyProfile, IngestReport, Rejection
-from .grounding import BACKGROUND
-from .language import detect_language
+from .grounding import offtopic_key, offtopic_questions
+from .language import LANGUAGES, detect_language
 from .profiles import PROFILE_SUFFIXES, parse_profiles
 
 BATCH = 32
@@ -66,6 +66,9 @@ class _PendingDoc:
     digest: str
     chunks: list[ChunkRecord]
     status: str  # "added" | "updated"
+    language: str = "en"
+    work: str | None = None
+    translation: bool = False
 
 
 def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Rejection]]:
@@ -163,8 +166,11 @@ class Ingestor:
             doc_id = doc_id + "-x"
         claimed.update({doc_id, digest})
         records = [ChunkRecord(f"{doc_id}#{i}", i, c.heading, c.text, c.segments, np.zeros(0)) for i, c in enumerate(chunks)]
+        language = doc.language if doc.language in LANGUAGES else detect_language(doc.text[:3000])
+        # A translation joins its original's work: `translation_of: original.md` names the original's file.
+        work = slugify(Path(doc.translation_of).stem) if doc.translation_of else doc_id
         return _PendingDoc(doc_id, source, doc.title, doc.url, digest, records,
-                           "updated" if known is not None else "added")
+                           "updated" if known is not None else "added", language, work, bool(doc.translation_of))
 
     # --- run --------------------------------------------------------------------------------
 
@@ -207,7 +213,8 @@ class Ingestor:
 
         previous = self.store.meta("encoder")
         reembed = previous is not None and previous != self.encoder.name
-        if not docs and not changed and not reembed and self.store.meta("background"):
+        calibrated = self.store.meta("offtopic_key") == offtopic_key()
+        if not docs and not changed and not reembed and calibrated:
             return self._counts(report)
 
         # Embed everything before touching the store.
@@ -220,7 +227,9 @@ class Ingestor:
                 i += len(c.segments)
         comp_texts = [profile_texts(p) for p, *_ in changed]
         comp_vecs = self._embed_profiles(comp_texts)
-        background = self._embed(BACKGROUND, "baseline") if reembed or not self.store.meta("background") else None
+        # The off-topic questions that calibrate grounding, embedded once per encoder (see grounding.py).
+        offtopic = (self._embed([q for _, q in offtopic_questions()], "calibration", query=True)
+                    if reembed or not calibrated else None)
         refreshed = self._reembed_all() if reembed else None
 
         with self.store.transaction() as conn:
@@ -228,7 +237,8 @@ class Ingestor:
                 for sql, rows in refreshed:
                     conn.executemany(sql, rows)
             for d in docs:
-                Store.put_document(conn, d.doc_id, d.source, d.title, d.url, d.digest, d.chunks)
+                Store.put_document(conn, d.doc_id, d.source, d.title, d.url, d.digest, d.chunks,
+                                   d.language, d.work, d.translation)
                 setattr(report, d.status, getattr(report, d.status) + 1)
             j = 0
             for (p, digest, source, status), texts in zip(changed, comp_texts):
@@ -238,8 +248,9 @@ class Ingestor:
                 setattr(report, status, getattr(report, status) + 1)
             Store.set_meta(conn, "encoder", self.encoder.name)
             Store.set_meta(conn, "dim", str(self.encoder.dim))
-            if background is not None:
-                Store.set_meta(conn, "background", background.astype(np.float32).tobytes().hex())
+            if offtopic is not None:
+                Store.set_meta(conn, "offtopic", offtopic.astype(np.float32).tobytes().hex())
+                Store.set_meta(conn, "offtopic_key", offtopic_key())
         return self._counts(report)
 
     def _embed_profiles(self, per_profile: list[list[tuple[str, str]]]) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Does a chat message ask for companies (partners, suppliers, customers)?"""
+"""What kind of message is this: a request for companies, small talk, or a request for contacts?"""
 from __future__ import annotations
 
 import re
@@ -20,11 +20,59 @@ _ASKS_FOR_COMPANIES = re.compile(
 # First-person requests ("we are looking for", "procuro", "cerchiamo") imply a partner search.
 _SEEKING = re.compile(
     r"\b(we(?:'re| are)? (?:looking|searching) for|i(?:'m| am)? (?:looking|searching) for|we need|i need|"
-    r"procur[oa]mos?|precis[oa]mos?|preciso de|buscamos|busco|"
+    r"procur(?:o|a|amos)|precis(?:o|a|amos)|preciso de|buscamos|busco|"
     r"cerc(?:o|hiamo)|abbiamo bisogno|ho bisogno)\b"
 )
+
+
+def seeks_partners(message: str) -> bool:
+    """A first-person search for a partner ("procuro uma empresa que…"): answered with partners only."""
+    return bool(_SEEKING.search(fold(message)))
 
 
 def asks_for_companies(message: str) -> bool:
     text = fold(message)
     return bool(_ASKS_FOR_COMPANIES.search(text) or _SEEKING.search(text))
+
+
+# Messages that are only conversation: greetings, thanks, agreement, a call for help.
+_CONVERSATIONAL = frozenset("""
+hello hi hey hiya thanks thank you ok okay yes no please help bye goodbye good morning evening afternoon night
+cheers great cool fine sure test testing what who are
+ciao grazie mille salve buongiorno buonasera buonanotte si no prego aiuto aiutami arrivederci va bene
+ola oi obrigado obrigada bom boa dia tarde noite sim nao por favor ajuda ajude tchau valeu tudo legal
+""".split())
+_ONLY_ADDRESS = re.compile(r"^\s*(?:\S+@\S+\.\w+|https?://\S+|www\.\S+|[+\d][\d\s().-]{5,})\s*$")
+# Requests for contact data, which Ponte never gives (staff see contacts through the profile API).
+_CONTACTS = re.compile(r"\b(e-?mails?|phones?|telephones?|telefon[oei]s?|whats ?app|cellular[ei]?|celular(?:es)?|"
+                       r"contact (?:details|data|information)|recapiti|dados de contato)\b")
+
+
+# Messages addressed to the assistant's own instructions rather than to the knowledge base
+# ("ignore previous instructions…", "reveal your system prompt", "developer mode").
+_META = re.compile(
+    r"\b(?:ignor\w*|disregard|forget|dimentic\w*|esquec\w*|esquec|override)\b.{0,40}"
+    r"\b(?:instruction|istruzion|instruc|rule|regol|regra|prompt|guideline)\w*"
+    r"|\bsystem prompt\b|\bprompt (?:di|do) sistema\b|\bdeveloper mode\b|\bmodalita sviluppatore\b"
+    r"|\bmodo (?:de )?desenvolvedor\b|\bjailbreak\w*")
+
+
+def addressed_to_the_assistant(message: str) -> bool:
+    return bool(_META.search(fold(message)))
+
+
+def small_talk(message: str) -> bool:
+    """A message that asks nothing of the knowledge base: no letters at all ("?", "🙂"), a lone
+    address or number, one or two letters, or only greetings, thanks and calls for help."""
+    if _ONLY_ADDRESS.match(message):
+        return True
+    words = re.findall(r"[^\W\d_]+", fold(message))
+    if not words:
+        return True
+    if len(words) == 1 and len(words[0]) <= 2:
+        return True
+    return len(words) <= 5 and all(w in _CONVERSATIONAL for w in words)
+
+
+def asks_for_contacts(message: str) -> bool:
+    return bool(_CONTACTS.search(fold(message)))

@@ -23,6 +23,13 @@ _MARKERS = {
            "we", "looking", "need", "supplier", "suppliers", "company", "companies", "how", "where", "why",
            "agency", "supports", "it", "its", "an", "to", "in", "our", "find", "any", "this", "that", "has", "have"},
 }
+# Greetings, thanks and requests for help: the whole of many short messages.
+_MARKERS["en"] |= {"hello", "hi", "hey", "thanks", "thank", "you", "please", "help", "bye", "goodbye", "morning",
+                   "evening", "cheers", "great"}
+_MARKERS["it"] |= {"ciao", "grazie", "salve", "buongiorno", "buonasera", "aiuto", "prego", "arrivederci", "mille",
+                   "favore", "aiutami"}
+_MARKERS["pt"] |= {"olá", "ola", "oi", "obrigado", "obrigada", "bom", "boa", "dia", "tarde", "noite", "ajuda",
+                   "tchau", "favor", "valeu", "ajude"}
 
 
 def _langid():
@@ -37,24 +44,64 @@ def _langid():
     return _identifier
 
 
-def detect_language(text: str, default: str = "en") -> str:
+def guess_language(text: str, default: str = "en") -> tuple[str, bool]:
+    """The message's language, and whether the message says enough to tell ("ok", "?" do not)."""
     words = re.findall(r"[^\W\d_]+", text.lower())
     if not words:
-        return default
+        return default, False
     votes = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
     ranked = sorted(votes.values(), reverse=True)
+    winner = max(votes, key=votes.get)
     # Function words settle most messages at once; the statistical model (0.7 s to load) is
     # only consulted when they do not, which keeps it off the CLI's usual path.
     if ranked[0] >= 2 and ranked[0] > ranked[1]:
-        return max(votes, key=votes.get)
+        return winner, True
+    if len(words) <= 3 and ranked[0] >= 1 and ranked[0] > ranked[1]:
+        return winner, True  # "hello", "grazie mille", "bom dia"
+    if len(words) <= 2 and len("".join(words)) < 12:
+        return default, False  # too short for statistics: "ok", "Warsaw?"
     lang, prob = _langid().classify(text)
     if prob >= 0.9 or ranked[0] == 0:
-        return lang
-    best = max(votes, key=lambda k: (votes[k], k == lang))
-    return best
+        return lang, True
+    return max(votes, key=lambda k: (votes[k], k == lang)), True
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    return guess_language(text, default)[0]
 
 
 PHRASES = {
+    "help": {
+        "en": "Hello! I'm Ponte. I answer questions from the partnership's knowledge base, with numbered "
+              "citations, and suggest partner companies in Lombardy and Pernambuco. Ask me, for example:",
+        "it": "Ciao! Sono Ponte. Rispondo alle domande sulla base di conoscenza della partnership, con citazioni "
+              "numerate, e suggerisco aziende partner in Lombardia e in Pernambuco. Prova a chiedere, per esempio:",
+        "pt": "Olá! Eu sou a Ponte. Respondo a perguntas com base no conhecimento da parceria, com citações "
+              "numeradas, e sugiro empresas parceiras na Lombardia e em Pernambuco. Pergunte, por exemplo:",
+    },
+    "example_topic": {
+        "en": "“What does the knowledge base say about {title}?”",
+        "it": "«Che cosa dice la base di conoscenza su {title}?»",
+        "pt": "“O que a base de conhecimento diz sobre {title}?”",
+    },
+    "example_partner": {
+        "en": "“We are looking for a supplier of CNC machining in Brazil.”",
+        "it": "«Cerchiamo un fornitore di lavorazioni CNC in Brasile.»",
+        "pt": "“Procuramos um fornecedor de usinagem CNC na Itália.”",
+    },
+    "no_contacts": {
+        "en": "I can't share contact details of companies. Staff of the partnership can put you in touch; "
+              "ask me instead what a company offers or which partners fit your needs.",
+        "it": "Non posso condividere i recapiti delle aziende. Lo staff della partnership può mettervi in "
+              "contatto; chiedimi piuttosto che cosa offre un'azienda o quali partner fanno al caso vostro.",
+        "pt": "Não posso compartilhar contatos de empresas. A equipe da parceria pode colocá-los em contato; "
+              "pergunte-me o que uma empresa oferece ou quais parceiros atendem às suas necessidades.",
+    },
+    "translation_of": {
+        "en": "[{t}] is a translation of [{o}], the original document.",
+        "it": "[{t}] è una traduzione di [{o}], il documento originale.",
+        "pt": "[{t}] é uma tradução de [{o}], o documento original.",
+    },
     "not_grounded": {
         "en": "I'm sorry, the knowledge base does not cover this question, so I can't answer it reliably.",
         "it": "Mi dispiace, la base di conoscenza non tratta questa domanda, quindi non posso rispondere in modo affidabile.",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 import threading
-import uuid
 from collections import OrderedDict
 from pathlib import Path
 
@@ -17,8 +16,7 @@ import numpy as np
 
 from ..errors import PonteError, invalid, not_found
 from ..index.encoders import Encoder, get_encoder
-from ..index.lexical import tokenize
-from ..index.retriever import Hit, Retriever, filter_mask
+from ..index.retriever import Retriever, filter_mask
 from ..index.snapshot import Snapshot
 from ..index.store import Store
 from ..models import (
@@ -27,20 +25,11 @@ from ..models import (
     SearchResult,
 )
 from ..settings import Settings
-from .answerer import Answerer, Evidence, ExtractiveAnswerer
-from .grounding import Support, margin, outside_knowledge
+from .answerer import Answerer, ExtractiveAnswerer
+from .chat import ChatService
 from .ingest import Ingestor, expand, profile_language
-from .intent import asks_for_companies
-from .language import detect_language, phrase
+from .language import detect_language
 from .matcher import Matcher, without_places
-
-EVIDENCE_CHUNKS = 3
-PARTNERS_IN_CHAT = 3
-# A partner suggestion must beat its own unrelated-text baseline by this much (calibrated like
-# the grounding threshold, on the partner questions of eval/qa.jsonl).
-PARTNER_MARGIN = 0.02
-PARTNER_SPREAD = 0.03
-LEXICAL_NUDGE = 0.02
 
 
 class Assistant:
@@ -55,6 +44,7 @@ class Assistant:
         self._write_lock = threading.Lock()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._chat = ChatService(self)
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -207,90 +197,8 @@ class Assistant:
 
     # --- chat -------------------------------------------------------------------------------
 
-    @staticmethod
-    def _nudged(snap: Snapshot, question: str, row: int, sim: float) -> float:
-        """Meaning first; distinctive words shared with the question (names, codes, cognates such
-        as "peculiarità"/"peculiarities") tip near-ties between sentences."""
-        shared = snap.rare_terms & snap.seg_tokens[row].intersection(tokenize(question))
-        return sim + LEXICAL_NUDGE * min(3, len(shared))
-
-    def _evidence(self, snap: Snapshot, hits: list[Hit], question: str) -> list[Evidence]:
-        out = []
-        for hit in hits:
-            c = snap.chunks[hit.pos]
-            sentences = [(snap.seg_texts[row], self._nudged(snap, question, row, sim))
-                         for row, sim in hit.segments[:6]]
-            out.append(Evidence(c.doc_id, c.title, c.url, hit.dense, sentences, c.text,
-                                language=detect_language(c.text[:400])))
-        return out
-
-    def _support(self, snap: Snapshot, question: str, qvec: np.ndarray, hits: list[Hit]) -> Support:
-        best = max((self._nudged(snap, question, row, sim)
-                    for h in hits for row, sim in h.segments[:6]), default=0.0)
-        return Support(best, margin(best, qvec, snap.background))
-
-    def _grounded(self, support: Support) -> bool:
-        return support.clears(self.settings.grounding_threshold, self.min_similarity())
-
-    def min_similarity(self) -> float:
-        floor = self.settings.grounding_min_similarity
-        return self.encoder.grounding_floor if floor is None else floor
-
-    def _retrieve_for_chat(self, snap: Snapshot, message: str, history: list[str]) -> tuple[list[Hit], Support, np.ndarray]:
-        qvec = self._query_vector(message)
-        hits = self.retriever.documents(snap, message, qvec, EVIDENCE_CHUNKS)
-        support = self._support(snap, message, qvec, hits)
-        if history:
-            # A follow-up ("which agency supports it?") is read together with the previous question,
-            # but only if that helps and the message is not off-topic on its own.
-            contextual = f"{history[-1]} {message}"
-            cvec = self._query_vector(contextual)
-            chits = self.retriever.documents(snap, contextual, cvec, EVIDENCE_CHUNKS)
-            csupport = self._support(snap, contextual, cvec, chits)
-            if csupport.margin > support.margin and support.margin >= self.settings.grounding_threshold - 0.04:
-                return chits, csupport, qvec
-        return hits, support, qvec
-
     def chat(self, req: ChatRequest) -> ChatResponse:
-        message = req.message.strip()
-        if not message:
-            raise invalid("message must not be empty")
-        if len(message) > self.settings.max_message_chars:
-            raise PonteError("too_large", f"message is {len(message)} characters; the limit is "
-                             f"{self.settings.max_message_chars} (PONTE_MAX_MESSAGE_CHARS)", 413)
-        conversation_id = req.conversation_id or uuid.uuid4().hex
-        lang = req.language or detect_language(message)
-        snap = self.snapshot()
-        history = [t["text"] for t in self.store.turns(conversation_id) if t["role"] == "user"]
-
-        hits, support, qvec = self._retrieve_for_chat(snap, message, history)
-        strangers = outside_knowledge(message, snap.vocabulary)
-        grounded_docs = self._grounded(support) and not strangers
-
-        partners: list[Match] = []
-        if asks_for_companies(message) and not strangers and snap.companies:
-            found = self._match_need(snap, message, PARTNERS_IN_CHAT, None, lang, qvec)
-            if found and self._partner_evidence(snap, qvec, found[0].company_id) >= PARTNER_MARGIN:
-                # Only suggestions about as good as the best one; a weak third is noise in a chat.
-                partners = [m for m in found if m.score >= found[0].score - PARTNER_SPREAD]
-
-        evidence = self._evidence(snap, hits, message) if grounded_docs else []
-        if evidence or partners:
-            composed = self.answerer.compose(message, lang, evidence, partners)
-            answer, citations, grounded = composed.answer, composed.citations, bool(composed.citations)
-        else:
-            answer, citations, grounded = phrase("not_grounded", lang), [], False
-        if not grounded:
-            answer, citations, partners = phrase("not_grounded", lang), [], []
-        self.store.add_turns(conversation_id, lang, [("user", message), ("assistant", answer)])
-        return ChatResponse(conversation_id=conversation_id, answer=answer, language=lang, grounded=grounded,
-                            citations=citations, partners=partners)
-
-    def _partner_evidence(self, snap: Snapshot, qvec: np.ndarray, company_id: str) -> float:
-        pos = snap.company_pos[company_id]
-        rows = np.flatnonzero(snap.cv_owner == pos)
-        best = float((snap.cv_raw[rows] @ qvec).max()) if len(rows) else 0.0
-        return margin(best, qvec, snap.background)
+        return self._chat.reply(req)
 
     # --- companies --------------------------------------------------------------------------
 

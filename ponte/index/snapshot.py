@@ -27,6 +27,9 @@ class DocChunk:
     heading: str
     text: str
     url: str | None
+    language: str = "en"
+    work: str = ""          # shared by a document and its translations
+    translation: bool = False
 
 
 def _flat_index(vectors: np.ndarray, dim: int) -> faiss.Index:
@@ -104,7 +107,18 @@ class Snapshot:
     company_index_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     company_index_vectors: np.ndarray | None = None
     company_lexical: LexicalIndex | None = None
-    background: np.ndarray | None = None
+    # Per segment: its document's language; and, per question language, which segments a question
+    # in that language sees (None: all). A document with a version in the asker's language is read
+    # in that version only, so its other versions neither answer nor calibrate for that asker.
+    seg_lang: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U2"))
+    visible: dict[str, np.ndarray] = field(default_factory=dict)
+    # Segment rows of each work's original document, to cite the original beside a translation.
+    originals: dict[str, np.ndarray] = field(default_factory=dict)
+    # Grounding calibration (see ponte/assistant/grounding.py): off-topic null distributions per
+    # (question language, evidence language) for document sentences, and per question language
+    # for what companies offer.
+    doc_cuts: dict = field(default_factory=dict)
+    company_cuts: dict = field(default_factory=dict)
     # Per-company columns for vectorised filters and bonuses (bit i of a mask = i-th known value).
     c_country: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U2"))
     c_region: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U6"))
@@ -138,7 +152,8 @@ class Snapshot:
             if pos is None:
                 pos = chunk_pos[row["chunk_id"]] = len(snap.chunks)
                 snap.chunks.append(DocChunk(row["chunk_id"], row["doc_id"], row["title"], row["heading"],
-                                            row["chunk_text"], row["url"]))
+                                            row["chunk_text"], row["url"], row["language"], row["work"],
+                                            bool(row["translation"])))
             seg_chunk.append(pos)
             snap.seg_texts.append(row["text"])
             seg_vecs.append(np.frombuffer(row["vec"], dtype=np.float32))
@@ -188,9 +203,46 @@ class Snapshot:
             vocabulary.update(word.findall(fold(text)))
         snap.vocabulary = Vocabulary(vocabulary)
 
-        raw = store.meta("background")
-        if raw:
-            bg = np.frombuffer(bytes.fromhex(raw), dtype=np.float32)
-            if bg.size % dim == 0:
-                snap.background = bg.reshape(-1, dim)
+        snap._calibrate(store)
         return snap
+
+    def _versions(self) -> None:
+        """Which segments each question language sees, and where each work's original lies."""
+        chunk_lang = np.asarray([c.language for c in self.chunks], dtype="<U2")
+        self.seg_lang = chunk_lang[self.seg_chunk] if len(self.seg_chunk) else np.zeros(0, dtype="<U2")
+        works: dict[str, set[str]] = {}
+        for c in self.chunks:
+            works.setdefault(c.work, set()).add(c.language)
+        translated = {w for w, langs in works.items() if len(langs) > 1}
+        if not translated:
+            return
+        seg_work = np.asarray([self.chunks[p].work for p in self.seg_chunk.tolist()])
+        seg_translation = np.asarray([self.chunks[p].translation for p in self.seg_chunk.tolist()], dtype=bool)
+        for lang in ("en", "it", "pt"):
+            has_version = {w for w in translated if lang in works[w]}
+            hidden = np.isin(seg_work, list(has_version)) & (self.seg_lang != lang)
+            self.visible[lang] = ~hidden
+        for w in translated:
+            rows = np.flatnonzero((seg_work == w) & ~seg_translation)
+            if len(rows):
+                self.originals[w] = rows
+
+    def _calibrate(self, store: Store) -> None:
+        from ..assistant.grounding import LANGUAGES, null_cuts, offtopic_questions
+
+        self._versions()
+        raw = store.meta("offtopic")
+        if not raw:
+            return
+        neg = np.frombuffer(bytes.fromhex(raw), dtype=np.float32)
+        if neg.size % self.dim:
+            return
+        neg = neg.reshape(-1, self.dim)
+        langs = np.asarray([lang for lang, _ in offtopic_questions()])
+        if len(langs) != len(neg):
+            return
+        self.doc_cuts = null_cuts(neg, langs, self.seg_vectors, self.seg_lang, self.visible)
+        if len(self.company_index_rows):
+            rows = self.cv_raw[self.company_index_rows]
+            cuts = null_cuts(neg, langs, rows, np.full(len(rows), "*", dtype="<U2"))
+            self.company_cuts = {lq: cuts[(lq, "*")] for lq in LANGUAGES if (lq, "*") in cuts}

@@ -20,7 +20,10 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, title TEXT NOT NULL, url TEXT,
-    hash TEXT NOT NULL, updated_at REAL NOT NULL
+    hash TEXT NOT NULL, updated_at REAL NOT NULL,
+    language TEXT NOT NULL DEFAULT 'en',
+    work TEXT,                 -- documents that are translations of one another share this key
+    translation INTEGER NOT NULL DEFAULT 0  -- 1: this document is a translation of its work's original
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -83,6 +86,15 @@ class Store:
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Stores written before documents knew their language and translations gain the columns."""
+        have = {r["name"] for r in self._conn.execute("PRAGMA table_info(documents)")}
+        for column, ddl in (("language", "TEXT NOT NULL DEFAULT 'en'"), ("work", "TEXT"),
+                            ("translation", "INTEGER NOT NULL DEFAULT 0")):
+            if column not in have:
+                self._conn.execute(f"ALTER TABLE documents ADD COLUMN {column} {ddl}")
 
     # --- transactions -----------------------------------------------------------------------
 
@@ -160,11 +172,13 @@ class Store:
 
     @staticmethod
     def put_document(conn: sqlite3.Connection, doc_id: str, source: str, title: str, url: str | None,
-                     digest: str, chunks: list[ChunkRecord]) -> None:
+                     digest: str, chunks: list[ChunkRecord], language: str = "en", work: str | None = None,
+                     translation: bool = False) -> None:
         conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
         conn.execute(
-            "INSERT INTO documents(id, source, title, url, hash, updated_at) VALUES(?,?,?,?,?,?)",
-            (doc_id, source, title, url, digest, time.time()),
+            "INSERT INTO documents(id, source, title, url, hash, updated_at, language, work, translation) "
+            "VALUES(?,?,?,?,?,?,?,?,?)",
+            (doc_id, source, title, url, digest, time.time(), language, work or doc_id, int(translation)),
         )
         for ch in chunks:
             conn.execute("INSERT INTO chunks(id, doc_id, ord, heading, text) VALUES(?,?,?,?,?)",
@@ -183,7 +197,7 @@ class Store:
     def iter_segments(self) -> Iterator[sqlite3.Row]:
         yield from self._query(
             "SELECT s.id, s.chunk_id, s.text, s.vec, c.doc_id, c.heading, c.text AS chunk_text, c.ord AS chunk_ord, "
-            "d.title, d.url FROM segments s JOIN chunks c ON c.id = s.chunk_id JOIN documents d ON d.id = c.doc_id "
+            "d.title, d.url, d.language, COALESCE(d.work, d.id) AS work, d.translation FROM segments s JOIN chunks c ON c.id = s.chunk_id JOIN documents d ON d.id = c.doc_id "
             "ORDER BY d.id, c.ord, s.ord"
         )
 
@@ -225,6 +239,10 @@ class Store:
         return int(self._query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"])
 
     # --- conversations ----------------------------------------------------------------------
+
+    def conversation_language(self, conversation_id: str) -> str | None:
+        rows = self._query("SELECT language FROM conversations WHERE id = ?", (conversation_id,))
+        return rows[0]["language"] if rows else None
 
     def conversation_exists(self, conversation_id: str) -> bool:
         return bool(self._query("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)))

@@ -1,0 +1,220 @@
+"""One chat turn: decide what kind of message it is, whether the knowledge base backs an answer,
+and compose the answer (quotes, partner suggestions, or a plain "I don't know").
+
+Every decision that shows something to the user is made here, from measured scores: the
+grounding cut comes from the knowledge base's own calibration (see grounding.py), so an
+instruction inside a message or a document can only ever select what is quoted, never add to it.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import PonteError, invalid
+from ..index.lexical import tokenize
+from ..index.retriever import Hit
+from ..index.snapshot import Snapshot
+from ..models import ChatRequest, ChatResponse, Match
+from .answerer import Evidence
+from .grounding import Z_CROSS, Z_SAME, Support, outside_knowledge
+from .intent import addressed_to_the_assistant, asks_for_companies, asks_for_contacts, seeks_partners, small_talk
+from .language import guess_language, phrase
+
+if TYPE_CHECKING:
+    from .service import Assistant
+
+EVIDENCE_CHUNKS = 3
+PARTNERS_IN_CHAT = 3
+PARTNER_SPREAD = 0.03
+LEXICAL_NUDGE = 0.02
+# Each distinctive word (a name, a code, a year) that the question shares with a sentence adds this
+# to the sentence's decision score, up to three words: off-topic questions share none.
+DECISION_NUDGE = 0.01
+# A follow-up is read together with the previous question only when the message alone already
+# lands near the knowledge base: this many standard deviations above the off-topic mean, well
+# below the answering cut, so "and which agency supports it?" qualifies but "and the weather?" does not.
+FOLLOWUP_Z = 1.5
+# The best offer of a suggested partner must stand this far above what off-topic questions reach
+# among the offers (standard deviations of that null distribution).
+PARTNER_Z = 1.5
+# Documents are quoted beside suggested partners only when they back the message this clearly
+# (cosine above the cut).
+STRONG_EVIDENCE = 0.03
+
+
+@dataclass
+class Reading:
+    """What the knowledge base holds for one message: its closest sentences and how well they back it."""
+
+    text: str
+    qvec: np.ndarray
+    dense: list[tuple[int, float]]
+    support: Support
+    z: float  # the best sentence's distance from the off-topic mean, in standard deviations
+
+
+class ChatService:
+    def __init__(self, core: "Assistant"):
+        self.core = core
+
+    # --- scores -----------------------------------------------------------------------------
+
+    @staticmethod
+    def cut(snap: Snapshot, asker: str, evidence: str) -> tuple[float, float, float]:
+        """(threshold, mean, sd) for a question in `asker` against a sentence in `evidence`."""
+        c = snap.doc_cuts.get((asker, evidence))
+        if c is None:
+            return 1.0, 1.0, 1.0  # uncalibrated pair (no off-topic set stored): never answer from it
+        return c.threshold(asker == evidence), c.mean, c.sd
+
+    def read(self, snap: Snapshot, text: str, asker: str) -> Reading:
+        qvec = self.core._query_vector(text)
+        dense = self.core.retriever.dense(snap, qvec, lang=asker)
+        best = Support(float("-inf"), None)
+        best_z = float("-inf")
+        words = set(tokenize(text))
+        for row, sim in dense:
+            thr, mean, sd = self.cut(snap, asker, str(snap.seg_lang[row]))
+            score = sim - thr + DECISION_NUDGE * min(3, len(snap.rare_terms & snap.seg_tokens[row] & words))
+            if score > best.score:
+                best = Support(score, str(snap.seg_lang[row]), row)
+            best_z = max(best_z, (sim - mean) / sd)
+        return Reading(text, qvec, dense, best, best_z)
+
+    def relevance(self, snap: Snapshot, question: str, asker: str, row: int, sim: float) -> float:
+        """Meaning first, on the calibrated scale so sentences in different languages compare;
+        distinctive words shared with the question (names, codes, cognates) tip near-ties."""
+        shared = snap.rare_terms & snap.seg_tokens[row].intersection(tokenize(question))
+        return sim - self.cut(snap, asker, str(snap.seg_lang[row]))[0] + LEXICAL_NUDGE * min(3, len(shared))
+
+    def grounded(self, snap: Snapshot, reading: Reading, asker: str, message: str) -> bool:
+        if not reading.support.clears(self.core.settings.grounding_threshold):
+            return False
+        # Names and words are only comparable when the evidence is written in the asker's language.
+        if reading.support.language == asker and outside_knowledge(message, snap.vocabulary):
+            return False
+        return True
+
+    # --- evidence ---------------------------------------------------------------------------
+
+    def evidence(self, snap: Snapshot, hits: list[Hit], question: str, asker: str) -> list[Evidence]:
+        out = []
+        for hit in hits:
+            c = snap.chunks[hit.pos]
+            scored = {row: self.relevance(snap, question, asker, row, sim) for row, sim in hit.segments[:6]}
+            if scored:
+                # A list right after the best sentence is what that sentence announces ("seven areas
+                # were identified. The areas are: 1. … 7. …"): it is quoted with it.
+                top = max(scored, key=scored.get)
+                nxt = top + 1
+                if nxt < len(snap.seg_texts) and snap.seg_chunk[nxt] == hit.pos and "\n" in snap.seg_texts[nxt]:
+                    scored[nxt] = scored[top] - 1e-6
+            sentences = sorted(((snap.seg_texts[row], rel, row) for row, rel in scored.items()), key=lambda t: -t[1])
+            ev = Evidence(c.doc_id, c.title, c.url, hit.dense, [(t, r) for t, r, _ in sentences], c.text,
+                          language=c.language)
+            if c.translation and c.work in snap.originals and sentences:
+                ev.original = self._original(snap, c.work, sentences[0][2])
+            out.append(ev)
+        return out
+
+    @staticmethod
+    def _original(snap: Snapshot, work: str, row: int) -> Evidence:
+        """The original document's sentence closest in meaning to the quoted translated one."""
+        rows = snap.originals[work]
+        best = int(rows[int(np.argmax(snap.seg_vectors[rows] @ snap.seg_vectors[row]))])
+        c = snap.chunks[int(snap.seg_chunk[best])]
+        return Evidence(c.doc_id, c.title, c.url, float(snap.seg_vectors[best] @ snap.seg_vectors[row]),
+                        [(snap.seg_texts[best], 0.0)], c.text, language=c.language)
+
+    # --- partners ---------------------------------------------------------------------------
+
+    def partners(self, snap: Snapshot, reading: Reading, asker: str, lang: str) -> list[Match]:
+        found = self.core._match_need(snap, reading.text, PARTNERS_IN_CHAT, None, lang, reading.qvec)
+        if not found:
+            return []
+        cut = snap.company_cuts.get(asker)
+        pos = snap.company_pos[found[0].company_id]
+        rows = np.flatnonzero((snap.cv_owner == pos) & (snap.cv_role != "seek"))
+        best = float((snap.cv_raw[rows] @ reading.qvec).max()) if len(rows) else -1.0
+        if cut is None or (best - cut.mean) / cut.sd < PARTNER_Z:
+            return []
+        # Only suggestions about as good as the best one; a weak third is noise in a chat.
+        return [m for m in found if m.score >= found[0].score - PARTNER_SPREAD]
+
+    # --- the turn ---------------------------------------------------------------------------
+
+    def reply(self, req: ChatRequest) -> ChatResponse:
+        core = self.core
+        message = req.message.strip()
+        if not message:
+            raise invalid("message must not be empty")
+        if len(message) > core.settings.max_message_chars:
+            raise PonteError("too_large", f"message is {len(message)} characters; the limit is "
+                             f"{core.settings.max_message_chars} (PONTE_MAX_MESSAGE_CHARS)", 413)
+        conversation_id = req.conversation_id or uuid.uuid4().hex
+        earlier_lang = core.store.conversation_language(conversation_id) if req.conversation_id else None
+        written, sure = guess_language(message, earlier_lang or "en")
+        if not sure and earlier_lang:
+            written = earlier_lang  # "ok", "?" keep the conversation's language
+        lang = req.language or written
+        snap = core.snapshot()
+
+        answer, citations, partners, grounded = self._turn(snap, message, written, lang, conversation_id)
+        core.store.add_turns(conversation_id, lang, [("user", message), ("assistant", answer)])
+        return ChatResponse(conversation_id=conversation_id, answer=answer, language=lang, grounded=grounded,
+                            citations=citations, partners=partners)
+
+    def _turn(self, snap: Snapshot, message: str, asker: str, lang: str, conversation_id: str):
+        if small_talk(message):
+            return self._help(snap, lang), [], [], False
+        if asks_for_contacts(message):
+            return phrase("no_contacts", lang), [], [], False
+        if addressed_to_the_assistant(message):  # instructions only ever select what is quoted
+            return self._help(snap, lang), [], [], False
+
+        reading = self.read(snap, message, asker)
+        history = [t["text"] for t in self.core.store.turns(conversation_id) if t["role"] == "user"]
+        strangers = outside_knowledge(message, snap.vocabulary)
+        if history and reading.z >= FOLLOWUP_Z and not (reading.support.language == asker and strangers):
+            # A follow-up ("which agency supports it?") is read with the previous question, but only
+            # when the message alone is near the knowledge base and the pair reads better.
+            contextual = self.read(snap, f"{history[-1]} {message}", asker)
+            if contextual.support.score > reading.support.score:
+                reading = contextual
+        grounded_docs = self.grounded(snap, reading, asker, message)
+
+        partners: list[Match] = []
+        if asks_for_companies(message) and not strangers and snap.companies:
+            partners = self.partners(snap, reading, asker, lang)
+
+        evidence: list[Evidence] = []
+        # A request for partners ("we are looking for…", or any partner question whose documents
+        # answer only weakly) is answered with partners, not with quotes.
+        partners_only = bool(partners) and (seeks_partners(message) or reading.support.score < STRONG_EVIDENCE)
+        if grounded_docs and not partners_only:
+            hits = self.core.retriever.documents(snap, reading.text, reading.qvec, EVIDENCE_CHUNKS, asker,
+                                                 dense=reading.dense)
+            evidence = self.evidence(snap, hits, message, asker)
+        if evidence or partners:
+            composed = self.core.answerer.compose(message, lang, evidence, partners)
+            if composed.citations:
+                return composed.answer, composed.citations, partners, True
+        return phrase("not_grounded", lang), [], [], False
+
+    def _help(self, snap: Snapshot, lang: str) -> str:
+        """What Ponte can do, with example questions drawn from the knowledge base it holds."""
+        titles: dict[str, str] = {}
+        for c in snap.chunks:
+            if c.work not in titles or c.language == lang:
+                titles[c.work] = c.title
+        lines = [phrase("help", lang)]
+        lines += [f"- {phrase('example_topic', lang, title=t)}" for t in list(titles.values())[:2]]
+        if snap.companies:
+            lines.append(f"- {phrase('example_partner', lang)}")
+        return "\n".join(lines)
+
+
+__all__ = ["ChatService", "Z_SAME", "Z_CROSS"]
