@@ -19,7 +19,7 @@ from ..index.retriever import Hit
 from ..index.snapshot import Snapshot
 from ..models import ChatRequest, ChatResponse, Match
 from .answerer import Evidence
-from .grounding import Z_CROSS, Z_SAME, Support, outside_knowledge
+from .grounding import Support, outside_knowledge
 from .intent import addressed_to_the_assistant, asks_for_companies, asks_for_contacts, seeks_partners, small_talk
 from .language import guess_language, phrase
 
@@ -90,13 +90,12 @@ class ChatService:
         shared = snap.rare_terms & snap.seg_tokens[row].intersection(tokenize(question))
         return sim - self.cut(snap, asker, str(snap.seg_lang[row]))[0] + LEXICAL_NUDGE * min(3, len(shared))
 
-    def grounded(self, snap: Snapshot, reading: Reading, asker: str, message: str) -> bool:
+    def grounded(self, reading: Reading, asker: str, strangers: bool) -> bool:
+        """The evidence clears its calibrated cut, and the message names nothing unknown (names and
+        words are only comparable when the evidence is written in the asker's language)."""
         if not reading.support.clears(self.core.settings.grounding_threshold):
             return False
-        # Names and words are only comparable when the evidence is written in the asker's language.
-        if reading.support.language == asker and outside_knowledge(message, snap.vocabulary):
-            return False
-        return True
+        return not (strangers and reading.support.language == asker)
 
     # --- evidence ---------------------------------------------------------------------------
 
@@ -184,7 +183,7 @@ class ChatService:
             contextual = self.read(snap, f"{history[-1]} {message}", asker)
             if contextual.support.score > reading.support.score:
                 reading = contextual
-        grounded_docs = self.grounded(snap, reading, asker, message)
+        grounded_docs = self.grounded(reading, asker, strangers)
 
         partners: list[Match] = []
         if asks_for_companies(message) and not strangers and snap.companies:
@@ -216,5 +215,3 @@ class ChatService:
             lines.append(f"- {phrase('example_partner', lang)}")
         return "\n".join(lines)
 
-
-__all__ = ["ChatService", "Z_SAME", "Z_CROSS"]

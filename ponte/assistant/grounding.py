@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from ..index.lexical import STOPWORDS, Vocabulary, fold
+from .language import LANGUAGES
 
-LANGUAGES = ("en", "it", "pt")
 Z_SAME = 2.5
 Z_CROSS = 2.0
 _OFFTOPIC = Path(__file__).with_name("offtopic.json")
