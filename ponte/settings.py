@@ -8,6 +8,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -28,6 +30,8 @@ class Settings(BaseSettings):
     grounding_threshold: float = Field(
         0.0, description="Shift of the grounding cut that Ponte calibrates on the knowledge base itself, in "
         "cosine units: positive answers less often, negative more often (`ponte eval --calibrate`).")
+    stemmer: Literal["prefix", "snowball"] = Field(
+        "prefix", description="BM25 stemming: a 6-letter prefix shared by the three languages, or per-language Snowball.")
     cross_border: bool = Field(True, description="Prefer partners in the other country when matching.")
     max_document_bytes: int = 5 * 1024 * 1024
     max_record_bytes: int = 256 * 1024

@@ -75,7 +75,7 @@ class ChatService:
         dense = self.core.retriever.dense(snap, qvec, lang=asker)
         best = Support(float("-inf"), None)
         best_z = float("-inf")
-        words = set(tokenize(text))
+        words = set(tokenize(text, asker))
         for row, sim in dense:
             thr, mean, sd = self.cut(snap, asker, str(snap.seg_lang[row]))
             score = sim - thr + DECISION_NUDGE * min(3, len(snap.rare_terms & snap.seg_tokens[row] & words))
@@ -87,7 +87,7 @@ class ChatService:
     def relevance(self, snap: Snapshot, question: str, asker: str, row: int, sim: float) -> float:
         """Meaning first, on the calibrated scale so sentences in different languages compare;
         distinctive words shared with the question (names, codes, cognates) tip near-ties."""
-        shared = snap.rare_terms & snap.seg_tokens[row].intersection(tokenize(question))
+        shared = snap.rare_terms & snap.seg_tokens[row].intersection(tokenize(question, asker))
         return sim - self.cut(snap, asker, str(snap.seg_lang[row]))[0] + LEXICAL_NUDGE * min(3, len(shared))
 
     def grounded(self, reading: Reading, asker: str, strangers: bool) -> bool:

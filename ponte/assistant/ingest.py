@@ -17,7 +17,7 @@ from typing import Iterable
 import numpy as np
 
 from ..errors import PonteError
-from ..index.chunking import Chunk, chunk_text
+from ..index.chunking import Chunk, chunk_text, in_context
 from ..index.encoders import Encoder
 from ..index.lexical import fold
 from ..index.loaders import DOCUMENT_SUFFIXES, UnreadableDocument, load_document
@@ -28,6 +28,9 @@ from .language import LANGUAGES, detect_language
 from .profiles import PROFILE_SUFFIXES, parse_profiles
 
 BATCH = 32
+# How segments are turned into text before embedding (see chunking.in_context); a store written
+# with another format is re-embedded by the next ingest.
+EMBEDDING_FORMAT = "heading-context-1"
 
 
 def slugify(text: str) -> str:
@@ -212,13 +215,15 @@ class Ingestor:
                 changed.append((p, digest, source, "updated" if cid in known_hashes else "added"))
 
         previous = self.store.meta("encoder")
-        reembed = previous is not None and previous != self.encoder.name
+        # A new encoder, or a store whose sentences were embedded the old way (without headings).
+        reembed = previous is not None and (previous != self.encoder.name
+                                            or self.store.meta("embedding_format") != EMBEDDING_FORMAT)
         calibrated = self.store.meta("offtopic_key") == offtopic_key()
         if not docs and not changed and not reembed and calibrated:
             return self._counts(report)
 
         # Embed everything before touching the store.
-        seg_texts = [seg for d in docs for c in d.chunks for seg in c.segments]
+        seg_texts = [in_context(c.heading, seg) for d in docs for c in d.chunks for seg in c.segments]
         seg_vecs = self._embed(seg_texts, "documents")
         i = 0
         for d in docs:
@@ -247,6 +252,7 @@ class Ingestor:
                 Store.put_company(conn, p.model_dump(exclude_none=True), digest, source, vectors)
                 setattr(report, status, getattr(report, status) + 1)
             Store.set_meta(conn, "encoder", self.encoder.name)
+            Store.set_meta(conn, "embedding_format", EMBEDDING_FORMAT)
             Store.set_meta(conn, "dim", str(self.encoder.dim))
             if offtopic is not None:
                 Store.set_meta(conn, "offtopic", offtopic.astype(np.float32).tobytes().hex())
@@ -268,7 +274,7 @@ class Ingestor:
 
     def _reembed_all(self) -> list[tuple[str, list[tuple]]]:
         """New vectors for every stored text, when the encoder changed since the last ingest."""
-        segs = [(r["id"], r["text"]) for r in self.store.iter_segments()]
+        segs = [(r["id"], in_context(r["heading"], r["text"])) for r in self.store.iter_segments()]
         comps = self.store._query("SELECT id, role, text FROM company_vectors ORDER BY id")
         seg_vecs = self._embed([t for _, t in segs], "re-embedding documents")
         comp_vecs = self._embed_profiles([[(r["role"], r["text"]) for r in comps]])

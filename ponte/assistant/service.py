@@ -16,6 +16,7 @@ import numpy as np
 
 from ..errors import PonteError, invalid, not_found
 from ..index.encoders import Encoder, get_encoder
+from ..index.lexical import use_stemmer
 from ..index.retriever import Retriever, filter_mask
 from ..index.snapshot import Snapshot
 from ..index.store import Store
@@ -35,6 +36,7 @@ from .matcher import Matcher, without_places
 class Assistant:
     def __init__(self, settings: Settings, answerer: Answerer | None = None):
         self.settings = settings
+        use_stemmer(settings.stemmer)
         self.store = Store(settings.db_path)
         self.retriever = Retriever()
         self.matcher = Matcher(cross_border=settings.cross_border)
@@ -152,7 +154,7 @@ class Assistant:
         qvec = self._query_vector(query)
         results: list[SearchResult] = []
         if req.kind in (None, "document"):
-            for hit in self.retriever.documents(snap, query, qvec, req.k):
+            for hit in self.retriever.documents(snap, query, qvec, req.k, detect_language(query), own_versions=False):
                 c = snap.chunks[hit.pos]
                 best_seg = snap.seg_texts[hit.segments[0][0]] if hit.segments else c.text
                 results.append(SearchResult(

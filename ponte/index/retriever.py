@@ -79,18 +79,20 @@ class Retriever:
         return out
 
     def documents(self, snap: Snapshot, query: str, qvec: np.ndarray, k: int, lang: str | None = None,
-                  dense: list[tuple[int, float]] | None = None) -> list[Hit]:
+                  dense: list[tuple[int, float]] | None = None, own_versions: bool = True) -> list[Hit]:
+        """Chunks for a query in `lang`; with `own_versions`, a document that has a version in `lang`
+        is searched in that version only (chat), otherwise in all of them (search)."""
         if not snap.chunks:
             return []
         pool = min(len(snap.seg_texts), max(DENSE_POOL, 4 * k))
         if dense is None:
-            dense = self.dense(snap, qvec, pool, lang)
+            dense = self.dense(snap, qvec, pool, lang if own_versions else None)
         per_chunk: dict[int, list[tuple[int, float]]] = {}
         for row, sim in dense:
             per_chunk.setdefault(int(snap.seg_chunk[row]), []).append((row, sim))
         dense_rank = sorted(per_chunk, key=lambda p: -per_chunk[p][0][1])
-        lex = snap.doc_lexical.scores(query)
-        visible = snap.visible.get(lang) if lang else None
+        lex = snap.doc_lexical.scores(query, lang)
+        visible = snap.visible.get(lang) if lang and own_versions else None
         if visible is not None:
             hidden_chunks = np.unique(snap.seg_chunk[~visible])
             lex = lex.copy()

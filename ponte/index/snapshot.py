@@ -160,7 +160,8 @@ class Snapshot:
         snap.seg_chunk = np.asarray(seg_chunk, dtype=np.int64)
         snap.seg_vectors = np.vstack(seg_vecs) if seg_vecs else np.zeros((0, dim), dtype=np.float32)
         snap.doc_index = _flat_index(snap.seg_vectors, dim)
-        snap.doc_lexical = LexicalIndex([f"{c.title}\n{c.heading}\n{c.text}" for c in snap.chunks])
+        snap.doc_lexical = LexicalIndex([f"{c.title}\n{c.heading}\n{c.text}" for c in snap.chunks],
+                                        [c.language for c in snap.chunks])
 
         for data in store.all_companies():
             data.pop("contact", None)  # the query-side view never holds personal data
@@ -191,11 +192,12 @@ class Snapshot:
 
         df: dict[str, int] = {}
         for c in snap.chunks:
-            for term in set(tokenize(c.text)):
+            for term in set(tokenize(c.text, c.language)):
                 df[term] = df.get(term, 0) + 1
         limit = max(1, int(RARE_SHARE * len(snap.chunks)))
         snap.rare_terms = {t for t, n in df.items() if n <= limit and len(t) >= 4}
-        snap.seg_tokens = [frozenset(tokenize(t)) for t in snap.seg_texts]
+        snap.seg_tokens = [frozenset(tokenize(t, snap.chunks[p].language))
+                           for t, p in zip(snap.seg_texts, snap.seg_chunk.tolist())]
         word = re.compile(r"[^\W\d_]+")
         vocabulary: set[str] = set()
         for text in [c.text for c in snap.chunks] + [c.title for c in snap.chunks] + \
