@@ -19,7 +19,7 @@ examples:
   ponte ask "Qual agência brasileira apoia o projeto MetalMec?"
   ponte ask "E quais são os setores?" --conversation ID
   ponte search "valvole API 6D" --kind company --country BR
-  ponte match --company br-recife-usinagem --k 3
+  ponte match --company br-usinagem-recife --k 3
   ponte match --need "Procuro um fabricante italiano de válvulas para petróleo e gás"
   ponte eval eval/qa.jsonl
   ponte eval ../shared/eval-data/squad-dev/questions-*.jsonl
@@ -114,6 +114,7 @@ def _filters(args) -> dict | None:
 
 def _run(args) -> int:
     from .assistant import Assistant
+    from .errors import PonteError
     from .settings import get_settings
 
     settings = get_settings()
@@ -122,6 +123,11 @@ def _run(args) -> int:
 
     if cmd == "ingest":
         report = assistant.ingest(args.paths or None)
+        if report.rejected and not (report.added or report.updated or report.unchanged):
+            first = report.rejected[0]
+            more = f" (and {len(report.rejected) - 1} more)" if len(report.rejected) > 1 else ""
+            raise PonteError("nothing_ingested", f"nothing could be ingested: {first.source}"
+                             f"{f':{first.line}' if first.line else ''}: {first.reason}{more}", 422)
         lines = [f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
                  f"rejected {len(report.rejected)}",
                  f"knowledge base: {report.documents} documents ({report.chunks} chunks), {report.companies} companies"]
@@ -181,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"ponte: error: {explain(exc)}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a data home that is a file, a full disk, a folder without permission
+        print(f"ponte: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("ponte: interrupted; the store is unchanged by the unfinished command", file=sys.stderr)
         return 130

@@ -5,11 +5,12 @@ from __future__ import annotations
 class PonteError(Exception):
     """A failure the user can act on. `status` is the HTTP status the API answers with."""
 
-    def __init__(self, code: str, message: str, status: int = 400):
+    def __init__(self, code: str, message: str, status: int = 400, retry_after: int | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status
+        self.retry_after = retry_after  # seconds, for 429
 
 
 def not_found(what: str, ident: str) -> PonteError:

@@ -1,6 +1,7 @@
 """Pydantic models: the import format, the service's results and the HTTP API schema in one place."""
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -16,6 +17,51 @@ PartnershipType = Literal[
     "commercial", "subcontracting", "joint-venture", "technology-transfer", "research", "training"
 ]
 MAX_K = 100
+
+# Column or key names that hold contact data in exports ("email", "Telefone", "contact_person", …),
+# folded to lower case without separators; they always land in `contact`, never in a public field.
+_CONTACT_KEYS = {
+    "email": "email", "mail": "email", "emailaddress": "email", "correoelectronico": "email",
+    "phone": "phone", "telephone": "phone", "tel": "phone", "telefone": "phone", "telefono": "phone",
+    "mobile": "phone", "cell": "phone", "cellphone": "phone", "celular": "phone", "cellulare": "phone",
+    "whatsapp": "phone", "fax": "phone", "phonenumber": "phone",
+    "contactname": "name", "contactperson": "name", "referente": "name", "contato": "name", "contatto": "name",
+    "contact": "name", "person": "name",
+}
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Phone numbers: an international prefix, or a run of digit groups with at least 9 digits in all.
+_PHONE = re.compile(r"(?<![\w/.-])(?:\+\s?\d[\d\s().-]{6,}\d|\(?\d{2,5}\)?(?:[\s.-]\d{2,6}){2,5})(?![\w/-])")
+
+
+def contact_key(name: str) -> str | None:
+    """Which contact field a column or key name means, if any."""
+    lowered = name.strip().lower()
+    rest = re.sub(r"[^a-z]", "", lowered.removeprefix("contact_").removeprefix("contact."))
+    if lowered.startswith(("contact_", "contact.")) and rest in ("name", "email", "phone"):
+        return rest
+    return _CONTACT_KEYS.get(re.sub(r"[^a-z]", "", lowered)) or (
+        _CONTACT_KEYS.get(rest) if lowered.startswith(("contact_", "contact.")) else None)
+
+
+def scrub(text: str) -> str:
+    """A public text with anything that looks like an email address or a phone number removed."""
+    text = _EMAIL.sub("[contact removed]", text)
+
+    def phone(m: re.Match) -> str:
+        digits = sum(ch.isdigit() for ch in m.group(0))
+        return "[contact removed]" if digits >= 9 or (m.group(0).lstrip().startswith("+") and digits >= 8) else m.group(0)
+
+    return _PHONE.sub(phone, text)
+
+
+def _scrub_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list):
+        return [_scrub_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub_value(v) for k, v in value.items()}
+    return value
 
 
 # --- company profiles -------------------------------------------------------------------------
@@ -53,17 +99,33 @@ class CompanyProfile(BaseModel):
 
     @model_validator(mode="after")
     def _collect_extras(self) -> "CompanyProfile":
-        import re
-
         for code in self.nace:
             if not re.fullmatch(r"[A-U]([0-9]{2}(\.[0-9]{1,2})?)?", code):
                 raise ValueError(f"nace code {code!r} is not a NACE Rev. 2 code")
         extras = dict(self.__pydantic_extra__ or {})
+        # Contact data under any name ("email", "telefone", a metadata "phone") goes to `contact`.
+        contact = self.contact.model_dump(exclude_none=True) if self.contact else {}
+        for source in (extras, self.metadata):
+            for key in list(source):
+                field_name = contact_key(key)
+                if field_name and isinstance(source[key], (str, int)) and str(source[key]).strip():
+                    contact.setdefault(field_name, str(source.pop(key)).strip())
+        if contact:
+            self.contact = Contact.model_validate(contact)
         if extras:
             self.metadata = {**self.metadata, **extras}
+        if self.__pydantic_extra__:
             self.__pydantic_extra__.clear()
-        self.offers = [o for o in self.offers if o]
-        self.seeks = [s for s in self.seeks if s]
+        # Whatever still looks like an email address or a phone number leaves the public fields.
+        self.description = scrub(self.description)
+        self.offers = [scrub(o) for o in self.offers if o]
+        self.seeks = [scrub(s) for s in self.seeks if s]
+        self.certifications = [scrub(c) for c in self.certifications]
+        for name in ("region", "city", "website"):
+            value = getattr(self, name)
+            if value:
+                setattr(self, name, scrub(value))
+        self.metadata = _scrub_value(self.metadata)
         return self
 
     def public(self) -> dict[str, Any]:
@@ -113,7 +175,7 @@ class Filters(BaseModel):
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     query: str = Field(min_length=1)
-    k: int = Field(5, ge=1, le=MAX_K)
+    k: int = Field(5, ge=1, le=MAX_K, strict=True)
     kind: Kind | None = None
     filters: Filters | None = None
 
@@ -138,7 +200,7 @@ class MatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     company_id: str | None = None
     need: str | None = None
-    k: int = Field(5, ge=1, le=MAX_K)
+    k: int = Field(5, ge=1, le=MAX_K, strict=True)
     filters: Filters | None = None
     language: Language | None = None
 
@@ -170,7 +232,7 @@ class ChatRequest(BaseModel):
     message: str = Field(min_length=1)
     conversation_id: str | None = Field(None, max_length=64)
     language: Language | None = None
-    stream: bool = False
+    stream: bool = Field(False, strict=True)
 
 
 class Citation(BaseModel):

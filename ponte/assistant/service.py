@@ -146,10 +146,17 @@ class Assistant:
 
     # --- search -----------------------------------------------------------------------------
 
+    def _bounded(self, text: str, what: str) -> str:
+        text = text.strip()
+        if not text:
+            raise invalid(f"{what} must not be empty")
+        if len(text) > self.settings.max_query_chars:
+            raise PonteError("too_large", f"{what} is {len(text)} characters; the limit is "
+                             f"{self.settings.max_query_chars} (PONTE_MAX_QUERY_CHARS)", 413)
+        return text
+
     def search(self, req: SearchRequest) -> SearchResponse:
-        query = req.query.strip()
-        if not query:
-            raise invalid("query must not be empty")
+        query = self._bounded(req.query, "query")
         snap = self.snapshot()
         qvec = self._query_vector(query)
         results: list[SearchResult] = []
@@ -184,7 +191,7 @@ class Assistant:
             company = snap.companies[snap.company_pos[req.company_id]]
             lang = req.language or profile_language(company)
             return MatchResponse(matches=self.matcher.for_company(snap, req.company_id, req.k, req.filters, lang))
-        need = (req.need or "").strip()
+        need = self._bounded(req.need or "", "need")
         lang = req.language or detect_language(need)
         return MatchResponse(matches=self._match_need(snap, need, req.k, req.filters, lang))
 
@@ -223,6 +230,7 @@ class Assistant:
         filters = Filters(country=country, sector=sector)
         records = self.store.all_companies()
         if query and query.strip():
+            query = self._bounded(query, "query")
             snap = self.snapshot()
             qvec = snap.center(self._query_vector(query.strip()), detect_language(query))
             hits = self.retriever.companies(snap, query.strip(), qvec, len(records) or 1, filters)
@@ -268,10 +276,16 @@ class Assistant:
 
     def delete_document(self, doc_id: str) -> Deleted:
         with self._write_lock:
-            if self.store.document(doc_id) is None:
+            row = self.store.document(doc_id)
+            if row is None:
                 raise not_found("document", doc_id)
             with self.store.transaction() as conn:
                 conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            # An uploaded file goes with its document; files elsewhere belong to the user.
+            source = Path(row["source"])
+            uploads = (self.settings.home / "uploads").resolve()
+            if source.parent == uploads and source.is_file():
+                source.unlink()
             self._written()
         return Deleted(id=doc_id)
 

