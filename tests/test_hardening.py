@@ -62,6 +62,28 @@ def test_two_ingests_at_once_lose_and_double_nothing(tmp_path):
     assert again["unchanged"] == 80 and again["added"] == 0 and again["documents"] == 80
 
 
+def test_api_uploads_beside_a_cli_ingest_lose_and_double_nothing(tmp_path, home):
+    folder = tmp_path / "a"
+    folder.mkdir()
+    for i in range(30):
+        (folder / f"doc{i:03d}.md").write_text(f"# CLI note {i}\n\nThe CLI series part {i * 13} is a forged ring.\n",
+                                               encoding="utf-8")
+    env = {**os.environ, "PONTE_HOME": str(home), "PONTE_PROGRESS": "false"}
+    proc = subprocess.Popen(PONTE + ["ingest", str(folder), "--json"], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with make_client(home) as client:
+        for i in range(10):
+            r = client.post("/v1/documents", headers=ADMIN, files={
+                "file": (f"doc{i:03d}.md", f"# API note {i}\n\nThe API series part {i * 17} is a welded flange.".encode())})
+            assert r.status_code == 200 and r.json()["added"] == 1, r.text
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert json.loads(out)["added"] == 30
+    conn = sqlite3.connect(home / "ponte.db")
+    titles = [r[0] for r in conn.execute("SELECT title FROM documents WHERE title LIKE '% note %'")]
+    assert len(titles) == 40 and len(set(titles)) == 40
+
+
 # --- 3. contacts never public ---------------------------------------------------------------------
 
 def test_contact_columns_of_any_export_never_become_public(home):
@@ -77,7 +99,8 @@ def test_contact_columns_of_any_export_never_become_public(home):
         public = [client.get("/v1/companies/zz-csv").text, client.get("/v1/companies/zz-json").text,
                   client.post("/v1/search", json={"query": "Caldeiraria pesada CSV Metal", "k": 20}).text,
                   client.post("/v1/partners/match", json={"need": "caldeiraria pesada", "k": 20}).text,
-                  client.post("/v1/chat", json={"message": "Procuro uma caldeiraria pesada"}).text]
+                  client.post("/v1/chat", json={"message": "Procuro uma caldeiraria pesada"}).text,
+                  client.post("/v1/chat", json={"message": "Procuro uma caldeiraria pesada", "stream": True}).text]
         for text in public:
             assert "7731" not in text and "@example.org" not in text
         staff = client.get("/v1/companies/zz-csv", headers=STAFF).json()
