@@ -1,8 +1,9 @@
-"""sources → chunks → embeddings → store, in one transaction per run.
+"""sources → chunks → embeddings → store, one transaction per document.
 
-Everything is read, chunked and embedded first; only then is the store written, all at once.
-A crash or a bad file therefore never leaves the store half-written, and a re-run of the same
-content finds every hash unchanged and adds nothing.
+Each document is read, chunked and embedded, then written in its own transaction (profiles in
+batches of a file's records). A crash or a kill never leaves a document half-written, and a
+re-run finds every document already written unchanged by its hash, so it continues where the
+killed run stopped.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from .language import LANGUAGES, detect_language
 from .profiles import PROFILE_SUFFIXES, parse_profiles
 
 BATCH = 32
+PROFILE_BATCH = 500  # profiles written per transaction
 # How segments are turned into text before embedding (see chunking.in_context); a store written
 # with another format is re-embedded by the next ingest.
 EMBEDDING_FORMAT = "heading-context-1"
@@ -119,7 +121,7 @@ class Ingestor:
             where = {t: i for i, t in enumerate(unique)}
             return vectors[[where[t] for t in texts]]
         bar = None
-        if self.progress:
+        if self.progress and len(texts) > 4 * BATCH:  # one document's sentences need no bar of their own
             from tqdm import tqdm
 
             bar = tqdm(total=len(texts), desc=label, unit="text", file=sys.stderr, leave=False)
@@ -181,30 +183,41 @@ class Ingestor:
 
     def run(self, files: list[Path], report: IngestReport | None = None) -> IngestReport:
         report = report or IngestReport()
-        docs: list[_PendingDoc] = []
         claimed: set[str] = set()
-        profiles: dict[str, tuple[CompanyProfile, str, str]] = {}
+        # A new encoder re-embeds what is stored, and the grounding calibration is embedded once,
+        # before anything new is written.
+        self._commit([], {}, IngestReport())
+        bar = None
+        if self.progress and len(files) > 1:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(files), desc="ingest", unit="file", file=sys.stderr, leave=False)
         for path in files:
             suffix = path.suffix.lower()
             try:
                 if suffix in PROFILE_SUFFIXES:
                     parsed = parse_profiles(path, self.max_record_bytes)
                     report.rejected.extend(parsed.rejected)
-                    for _, p in parsed.records:
-                        profiles[p.id] = (p, profile_hash(p), str(path))
+                    records = {p.id: (p, profile_hash(p), str(path)) for _, p in parsed.records}
+                    ids = list(records)
+                    for i in range(0, len(ids), PROFILE_BATCH):
+                        self._commit([], {cid: records[cid] for cid in ids[i:i + PROFILE_BATCH]}, report)
                 else:
                     pending = self._prepare_document(path, report, claimed)
                     if pending:
-                        docs.append(pending)
+                        self._commit([pending], {}, report)
             except OSError as exc:
                 report.rejected.append(Rejection(source=str(path), reason=f"cannot read: {exc.strerror or exc}"))
-
-        return self._commit(docs, profiles, report)
+            if bar:
+                bar.update(1)
+        if bar:
+            bar.close()
+        return self._counts(report)
 
     def write_profiles(self, items: list[tuple[CompanyProfile, str]]) -> IngestReport:
         """Store already-validated profiles (the API's PUT), through the same path as files."""
         profiles = {p.id: (p, profile_hash(p), source) for p, source in items}
-        return self._commit([], profiles, IngestReport())
+        return self._counts(self._commit([], profiles, IngestReport()))
 
     def _commit(self, docs: list[_PendingDoc], profiles: dict[str, tuple[CompanyProfile, str, str]],
                 report: IngestReport) -> IngestReport:
@@ -222,7 +235,7 @@ class Ingestor:
                                             or self.store.meta("embedding_format") != EMBEDDING_FORMAT)
         calibrated = self.store.meta("offtopic_key") == offtopic_key()
         if not docs and not changed and not reembed and calibrated:
-            return self._counts(report)
+            return report
 
         # Embed everything before touching the store.
         seg_texts = [in_context(c.heading, seg) for d in docs for c in d.chunks for seg in c.segments]
@@ -263,7 +276,7 @@ class Ingestor:
             if offtopic is not None:
                 Store.set_meta(conn, "offtopic", offtopic.astype(np.float32).tobytes().hex())
                 Store.set_meta(conn, "offtopic_key", offtopic_key())
-        return self._counts(report)
+        return report
 
     def _settle(self, d: _PendingDoc) -> str:
         """Inside the write transaction: the document's final id and status. Another process may

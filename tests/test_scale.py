@@ -1,0 +1,49 @@
+"""Issue 10: a killed ingest keeps every document it finished, and a re-run continues from there."""
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from .conftest import ROOT
+
+PONTE = [sys.executable, "-m", "ponte.cli"]
+
+
+def _documents(db) -> int:
+    try:
+        with sqlite3.connect(db, timeout=1) as conn:
+            return conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_killed_ingest_resumes_where_it_stopped(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(60):
+        body = " ".join(f"Sentence {j} of report {i} says that supplier {i}-{j} ships forged flanges to Suape."
+                        for j in range(12))
+        (folder / f"report{i:03d}.md").write_text(f"# Report {i}\n\n{body}\n", encoding="utf-8")
+    env = {**os.environ, "PONTE_HOME": str(tmp_path / "home"), "PONTE_PROGRESS": "false"}
+    db = tmp_path / "home" / "ponte.db"
+    proc = subprocess.Popen(PONTE + ["ingest", str(folder)], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    while _documents(db) < 10 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    kept = _documents(db)
+    assert 10 <= kept < 60, kept
+    with sqlite3.connect(db) as conn:  # no document is half-written
+        empty = conn.execute("SELECT COUNT(*) FROM documents d WHERE NOT EXISTS "
+                             "(SELECT 1 FROM chunks c JOIN segments s ON s.chunk_id = c.id WHERE c.doc_id = d.id)").fetchone()[0]
+    assert empty == 0
+    out = subprocess.run(PONTE + ["ingest", str(folder), "--json"], env=env, cwd=ROOT, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["unchanged"] == kept and report["added"] == 60 - kept and report["documents"] == 60
