@@ -47,3 +47,23 @@ def test_a_killed_ingest_resumes_where_it_stopped(tmp_path):
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     assert report["unchanged"] == kept and report["added"] == 60 - kept and report["documents"] == 60
+
+
+def test_a_company_write_keeps_the_document_indexes_and_a_document_write_the_company_ones(assistant, tmp_path):
+    from ponte.models import CompanyProfile, SearchRequest
+
+    before = assistant.snapshot()
+    assistant.put_company("zz-new", CompanyProfile(
+        id="zz-new", name="Zeta Anodizzazione", country="IT", region="Lombardia",
+        description="Anodizzazione dura di alluminio per componenti navali.", offers=["Anodizzazione dura"]))
+    after = assistant.snapshot()
+    assert after.doc_index is before.doc_index and after.doc_lexical is before.doc_lexical
+    assert after.company_lexical is not before.company_lexical
+    found = assistant.search(SearchRequest(query="anodizzazione dura alluminio", kind="company", k=3)).results
+    assert found[0].id == "zz-new"
+    doc = tmp_path / "note.md"
+    doc.write_text("# Note\n\nThe anodising line in Lecco doubled its capacity in 2024.\n", encoding="utf-8")
+    assistant.ingest([doc])
+    last = assistant.snapshot()
+    assert last.company_lexical is after.company_lexical and last.doc_index is not after.doc_index
+    assert any(c.doc_id == "note" for c in last.chunks)

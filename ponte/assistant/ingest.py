@@ -252,7 +252,9 @@ class Ingestor:
                     if reembed or not calibrated else None)
         refreshed = self._reembed_all() if reembed else None
 
-        with self.store.transaction() as conn:
+        parts = ("documents", "companies") if refreshed or offtopic is not None else \
+            tuple(p for p, touched in (("documents", docs), ("companies", changed)) if touched)
+        with self.store.transaction(parts) as conn:
             if refreshed:
                 for sql, rows in refreshed:
                     conn.executemany(sql, rows)

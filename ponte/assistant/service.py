@@ -97,7 +97,7 @@ class Assistant:
         snap = self._snapshot
         generation = self.store.generation
         if snap is None or snap.generation != generation:
-            snap = Snapshot.build(self.store, int(self.store.meta("dim") or self.encoder.dim))
+            snap = Snapshot.build(self.store, int(self.store.meta("dim") or self.encoder.dim), previous=snap)
             self._snapshot = snap
         return snap
 
@@ -261,7 +261,7 @@ class Assistant:
         with self._write_lock:
             if self.store.company_row(company_id) is None:
                 raise not_found("company", company_id)
-            with self.store.transaction() as conn:
+            with self.store.transaction(("companies",)) as conn:
                 conn.execute("DELETE FROM companies WHERE id = ?", (company_id,))
             self._written()
         return Deleted(id=company_id)
@@ -279,7 +279,7 @@ class Assistant:
             row = self.store.document(doc_id)
             if row is None:
                 raise not_found("document", doc_id)
-            with self.store.transaction() as conn:
+            with self.store.transaction(("documents",)) as conn:
                 conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
             # An uploaded file goes with its document; files elsewhere belong to the user.
             source = Path(row["source"])

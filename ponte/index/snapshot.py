@@ -128,6 +128,10 @@ class Snapshot:
     rare_terms: set[str] = field(default_factory=set)  # BM25 tokens found in few document chunks
     # Per segment: its BM25 tokens, so sentence choice never re-tokenizes.
     seg_tokens: list[frozenset[str]] = field(default_factory=list)
+    # The words of each part, which the vocabulary joins; and the generation each part was built at.
+    doc_words: set[str] = field(default_factory=set)
+    company_words: set[str] = field(default_factory=set)
+    part_generations: dict[str, int] = field(default_factory=dict)
 
     def center(self, qvec: np.ndarray, lang: str) -> np.ndarray:
         """Put a query in the same language-centred space as the profile vectors.
@@ -141,72 +145,95 @@ class Snapshot:
         return _normalize(qvec - self.lang_means.get(lang, self.lang_means["*"]))
 
     @classmethod
-    def build(cls, store: Store, dim: int) -> "Snapshot":
-        generation = store.generation
-        snap = cls(generation=generation, dim=dim)
+    def build(cls, store: Store, dim: int, previous: "Snapshot | None" = None) -> "Snapshot":
+        """A snapshot of the store; the part ('documents', 'companies') whose generation has not
+        moved since `previous` is taken over from it, so a company written through the API does
+        not rebuild the document indexes, nor a new document the company ones."""
+        generations = store.generations()
+        snap = cls(generation=generations["*"], dim=dim)
+        snap.part_generations = {part: generations[part] for part in ("documents", "companies")}
+        for part, fields, build in (("documents", DOCUMENT_FIELDS, snap._build_documents),
+                                    ("companies", COMPANY_FIELDS, snap._build_companies)):
+            if previous is not None and previous.dim == dim and \
+                    previous.part_generations.get(part) == generations[part]:
+                for name in fields:
+                    setattr(snap, name, getattr(previous, name))
+            else:
+                build(store)
+        snap.vocabulary = Vocabulary(snap.doc_words | snap.company_words)
+        return snap
 
+    def _build_documents(self, store: Store) -> None:
+        dim = self.dim
         chunk_pos: dict[str, int] = {}
         seg_chunk, seg_vecs = [], []
         for row in store.iter_segments():
             pos = chunk_pos.get(row["chunk_id"])
             if pos is None:
-                pos = chunk_pos[row["chunk_id"]] = len(snap.chunks)
-                snap.chunks.append(DocChunk(row["chunk_id"], row["doc_id"], row["title"], row["heading"],
+                pos = chunk_pos[row["chunk_id"]] = len(self.chunks)
+                self.chunks.append(DocChunk(row["chunk_id"], row["doc_id"], row["title"], row["heading"],
                                             row["chunk_text"], row["url"], row["language"], row["work"],
                                             bool(row["translation"])))
             seg_chunk.append(pos)
-            snap.seg_texts.append(row["text"])
+            self.seg_texts.append(row["text"])
             seg_vecs.append(np.frombuffer(row["vec"], dtype=np.float32))
-        snap.seg_chunk = np.asarray(seg_chunk, dtype=np.int64)
-        snap.seg_vectors = np.vstack(seg_vecs) if seg_vecs else np.zeros((0, dim), dtype=np.float32)
-        snap.doc_index = _flat_index(snap.seg_vectors, dim)
-        snap.doc_lexical = LexicalIndex([f"{c.title}\n{c.heading}\n{c.text}" for c in snap.chunks],
-                                        [c.language for c in snap.chunks])
+        self.seg_chunk = np.asarray(seg_chunk, dtype=np.int64)
+        self.seg_vectors = np.vstack(seg_vecs) if seg_vecs else np.zeros((0, dim), dtype=np.float32)
+        self.doc_index = _flat_index(self.seg_vectors, dim)
+        self.doc_lexical = LexicalIndex([f"{c.title}\n{c.heading}\n{c.text}" for c in self.chunks],
+                                        [c.language for c in self.chunks])
+        df: dict[str, int] = {}
+        for c in self.chunks:
+            for term in set(tokenize(c.text, c.language)):
+                df[term] = df.get(term, 0) + 1
+        limit = max(1, int(RARE_SHARE * len(self.chunks)))
+        self.rare_terms = {t for t, n in df.items() if n <= limit and len(t) >= 4}
+        self.seg_tokens = [frozenset(tokenize(t, self.chunks[p].language))
+                           for t, p in zip(self.seg_texts, self.seg_chunk.tolist())]
+        self.doc_words = _words([c.text for c in self.chunks] + [c.title for c in self.chunks])
+        self._versions()
+        negatives = _negatives(store, dim)
+        if negatives is not None:
+            from ..assistant.grounding import null_cuts
 
+            self.doc_cuts = null_cuts(*negatives, self.seg_vectors, self.seg_lang, self.visible)
+
+    def _build_companies(self, store: Store) -> None:
+        dim = self.dim
         for data in store.all_companies():
             data.pop("contact", None)  # the query-side view never holds personal data
-            snap.company_pos[data["id"]] = len(snap.companies)
-            snap.companies.append(CompanyProfile.model_validate(data))
-        snap.c_country = np.asarray([c.country for c in snap.companies], dtype="<U2")
-        snap.c_region = np.asarray([fold(c.region or "")[:6] for c in snap.companies], dtype="<U6")
-        snap.c_sectors = np.asarray([bitmask(c.sectors, SECTORS) for c in snap.companies], dtype=np.int64)
-        snap.c_partnership = np.asarray([bitmask(c.partnership, PARTNERSHIPS) for c in snap.companies], dtype=np.int64)
+            self.company_pos[data["id"]] = len(self.companies)
+            self.companies.append(CompanyProfile.model_validate(data))
+        self.c_country = np.asarray([c.country for c in self.companies], dtype="<U2")
+        self.c_region = np.asarray([fold(c.region or "")[:6] for c in self.companies], dtype="<U6")
+        self.c_sectors = np.asarray([bitmask(c.sectors, SECTORS) for c in self.companies], dtype=np.int64)
+        self.c_partnership = np.asarray([bitmask(c.partnership, PARTNERSHIPS) for c in self.companies], dtype=np.int64)
         owners, roles, langs, vecs = [], [], [], []
         for row in store.iter_company_vectors():
-            pos = snap.company_pos.get(row["company_id"])
+            pos = self.company_pos.get(row["company_id"])
             if pos is None:
                 continue
             owners.append(pos)
             roles.append(row["role"])
             langs.append(row["lang"])
-            snap.cv_text.append(row["text"])
+            self.cv_text.append(row["text"])
             vecs.append(np.frombuffer(row["vec"], dtype=np.float32))
-        snap.cv_owner = np.asarray(owners, dtype=np.int64)
-        snap.cv_role = np.asarray(roles, dtype="<U5")
-        snap.cv_raw = np.vstack(vecs) if vecs else np.zeros((0, dim), dtype=np.float32)
-        snap.lang_means = _language_means(snap.cv_raw, langs)
-        snap.cv_vectors = _center_rows(snap.cv_raw, langs, snap.lang_means)
-        snap.company_index_rows = np.flatnonzero(snap.cv_role != "seek")
-        snap.company_index_vectors = np.ascontiguousarray(snap.cv_vectors[snap.company_index_rows])
-        snap.company_lexical = LexicalIndex([company_search_text(c) for c in snap.companies])
+        self.cv_owner = np.asarray(owners, dtype=np.int64)
+        self.cv_role = np.asarray(roles, dtype="<U5")
+        self.cv_raw = np.vstack(vecs) if vecs else np.zeros((0, dim), dtype=np.float32)
+        self.lang_means = _language_means(self.cv_raw, langs)
+        self.cv_vectors = _center_rows(self.cv_raw, langs, self.lang_means)
+        self.company_index_rows = np.flatnonzero(self.cv_role != "seek")
+        self.company_index_vectors = np.ascontiguousarray(self.cv_vectors[self.company_index_rows])
+        self.company_lexical = LexicalIndex([company_search_text(c) for c in self.companies])
+        self.company_words = _words([company_search_text(c) for c in self.companies])
+        negatives = _negatives(store, dim)
+        if negatives is not None and len(self.company_index_rows):
+            from ..assistant.grounding import LANGUAGES, null_cuts
 
-        df: dict[str, int] = {}
-        for c in snap.chunks:
-            for term in set(tokenize(c.text, c.language)):
-                df[term] = df.get(term, 0) + 1
-        limit = max(1, int(RARE_SHARE * len(snap.chunks)))
-        snap.rare_terms = {t for t, n in df.items() if n <= limit and len(t) >= 4}
-        snap.seg_tokens = [frozenset(tokenize(t, snap.chunks[p].language))
-                           for t, p in zip(snap.seg_texts, snap.seg_chunk.tolist())]
-        word = re.compile(r"[^\W\d_]+")
-        vocabulary: set[str] = set()
-        for text in [c.text for c in snap.chunks] + [c.title for c in snap.chunks] + \
-                [company_search_text(c) for c in snap.companies]:
-            vocabulary.update(word.findall(fold(text)))
-        snap.vocabulary = Vocabulary(vocabulary)
-
-        snap._calibrate(store)
-        return snap
+            rows = self.cv_raw[self.company_index_rows]
+            cuts = null_cuts(*negatives, rows, np.full(len(rows), "*", dtype="<U2"))
+            self.company_cuts = {lq: cuts[(lq, "*")] for lq in LANGUAGES if (lq, "*") in cuts}
 
     def _versions(self) -> None:
         """Which segments each question language sees, and where each work's original lies."""
@@ -229,22 +256,31 @@ class Snapshot:
             if len(rows):
                 self.originals[w] = rows
 
-    def _calibrate(self, store: Store) -> None:
-        from ..assistant.grounding import LANGUAGES, null_cuts, offtopic_questions
 
-        self._versions()
-        raw = store.meta("offtopic")
-        if not raw:
-            return
-        neg = np.frombuffer(bytes.fromhex(raw), dtype=np.float32)
-        if neg.size % self.dim:
-            return
-        neg = neg.reshape(-1, self.dim)
-        langs = np.asarray([lang for lang, _ in offtopic_questions()])
-        if len(langs) != len(neg):
-            return
-        self.doc_cuts = null_cuts(neg, langs, self.seg_vectors, self.seg_lang, self.visible)
-        if len(self.company_index_rows):
-            rows = self.cv_raw[self.company_index_rows]
-            cuts = null_cuts(neg, langs, rows, np.full(len(rows), "*", dtype="<U2"))
-            self.company_cuts = {lq: cuts[(lq, "*")] for lq in LANGUAGES if (lq, "*") in cuts}
+def _words(texts: list[str]) -> set[str]:
+    word = re.compile(r"[^\W\d_]+")
+    out: set[str] = set()
+    for text in texts:
+        out.update(word.findall(fold(text)))
+    return out
+
+
+def _negatives(store: Store, dim: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The shipped off-topic questions' vectors and languages, as the last ingest stored them."""
+    from ..assistant.grounding import offtopic_questions
+
+    raw = store.meta("offtopic")
+    if not raw:
+        return None
+    neg = np.frombuffer(bytes.fromhex(raw), dtype=np.float32)
+    langs = np.asarray([lang for lang, _ in offtopic_questions()])
+    if neg.size != len(langs) * dim:
+        return None
+    return neg.reshape(-1, dim), langs
+
+
+DOCUMENT_FIELDS = ("chunks", "seg_texts", "seg_chunk", "seg_vectors", "doc_index", "doc_lexical", "rare_terms",
+                   "seg_tokens", "doc_words", "seg_lang", "visible", "originals", "doc_cuts")
+COMPANY_FIELDS = ("companies", "company_pos", "cv_owner", "cv_role", "cv_text", "cv_vectors", "cv_raw", "lang_means",
+                  "company_index_rows", "company_index_vectors", "company_lexical", "c_country", "c_region",
+                  "c_sectors", "c_partnership", "company_words", "company_cuts")

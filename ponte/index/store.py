@@ -52,6 +52,9 @@ CREATE TABLE IF NOT EXISTS turns (
 """
 
 
+PARTS = ("documents", "companies")
+
+
 @dataclass
 class ChunkRecord:
     id: str
@@ -111,8 +114,9 @@ class Store:
     # --- transactions -----------------------------------------------------------------------
 
     class _Txn:
-        def __init__(self, store: "Store"):
+        def __init__(self, store: "Store", parts: tuple[str, ...]):
             self.store = store
+            self.parts = parts
 
         def __enter__(self) -> sqlite3.Connection:
             self.store._lock.acquire()
@@ -123,19 +127,20 @@ class Store:
             try:
                 if exc_type is None:
                     conn = self.store._conn
-                    conn.execute(
-                        "INSERT INTO meta(key, value) VALUES('generation', '1') ON CONFLICT(key) "
-                        "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-                    )
+                    for key in ("generation",) + tuple(f"generation:{p}" for p in self.parts):
+                        conn.execute(
+                            "INSERT INTO meta(key, value) VALUES(?, '1') ON CONFLICT(key) "
+                            "DO UPDATE SET value = CAST(value AS INTEGER) + 1", (key,))
                     conn.execute("COMMIT")
                 else:
                     self.store._conn.execute("ROLLBACK")
             finally:
                 self.store._lock.release()
 
-    def transaction(self) -> "_Txn":
-        """All-or-nothing write; bumps the generation that derived indexes are keyed on."""
-        return Store._Txn(self)
+    def transaction(self, parts: tuple[str, ...] = PARTS) -> "_Txn":
+        """All-or-nothing write; bumps the store's generation and that of each part written
+        ('documents', 'companies'), which the derived indexes of that part are keyed on."""
+        return Store._Txn(self, tuple(parts))
 
     def _query(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -158,6 +163,12 @@ class Store:
     @property
     def generation(self) -> int:
         return int(self.meta("generation") or 0)
+
+    def generations(self) -> dict[str, int]:
+        """The store's generation and each part's, read together."""
+        rows = self._query("SELECT key, value FROM meta WHERE key = 'generation' OR key LIKE 'generation:%'")
+        found = {r["key"].partition(":")[2] or "*": int(r["value"]) for r in rows}
+        return {part: found.get(part, 0) for part in ("*",) + PARTS}
 
     # --- documents --------------------------------------------------------------------------
 
