@@ -76,8 +76,10 @@ class _PendingDoc:
     translation: bool = False
 
 
-def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Rejection]]:
-    """Files to ingest: folders walked recursively, hidden files skipped."""
+def expand(paths: Iterable[Path], home: Path | None = None) -> tuple[list[Path], list[Rejection]]:
+    """Files to ingest: folders walked recursively, hidden files and Ponte's own index files skipped
+    (its uploads stay ingestible: `ponte ingest $PONTE_HOME/uploads` rebuilds from them)."""
+    skip = (home / "index").resolve() if home is not None else None
     files: list[Path] = []
     rejected: list[Rejection] = []
     supported = DOCUMENT_SUFFIXES | PROFILE_SUFFIXES
@@ -87,7 +89,8 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[Rejection]]:
         if path.is_dir():
             found = [f for f in sorted(path.rglob("*"))
                      if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)
-                     and f.suffix.lower() in supported]
+                     and f.suffix.lower() in supported
+                     and not (skip is not None and f.resolve().is_relative_to(skip))]
             if not found:
                 rejected.append(Rejection(source=str(path), reason="no supported files in this folder; expected "
                                           f"{' '.join(sorted(supported))}"))

@@ -138,7 +138,7 @@ class Assistant:
 
     def ingest(self, paths: list[Path] | None) -> IngestReport:
         targets = [Path(p) for p in paths] if paths else [self.settings.corpus]
-        files, rejected = expand(targets)
+        files, rejected = expand(targets, self.settings.home)
         with self._write_lock:
             report = self._ingestor().run(files, IngestReport(rejected=rejected))
             self._written()

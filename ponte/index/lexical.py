@@ -96,6 +96,35 @@ class LexicalIndex:
             self._bm25.index([tokenize(t, lang) or ["_"] for t, lang in zip(texts, langs)], show_progress=False)
             self._vocab = self._bm25.vocab_dict
 
+    def save(self, folder) -> None:
+        import json as _json
+        from pathlib import Path as _Path
+
+        folder = _Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "ponte.json").write_text(_json.dumps({"size": self.size}), encoding="utf-8")
+        if self._bm25 is not None:
+            self._bm25.save(str(folder))
+
+    @classmethod
+    def load(cls, folder) -> "LexicalIndex":
+        """An index saved by `save`, its matrices memory-mapped."""
+        import json as _json
+        import logging
+        from pathlib import Path as _Path
+
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        folder = _Path(folder)
+        self = cls.__new__(cls)
+        self.size = _json.loads((folder / "ponte.json").read_text(encoding="utf-8"))["size"]
+        self._bm25 = None
+        if self.size:
+            self._bm25 = bm25s.BM25.load(str(folder), mmap=True)
+            self._vocab = self._bm25.vocab_dict
+        return self
+
     def scores(self, query: str, lang: str | None = None) -> np.ndarray:
         if self._bm25 is None:
             return np.zeros(0, dtype=np.float32)

@@ -5,8 +5,12 @@ last complete state and never a half-updated index.
 """
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import faiss
@@ -126,8 +130,8 @@ class Snapshot:
     c_partnership: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     vocabulary: Vocabulary = field(default_factory=Vocabulary)  # folded words of every indexed text
     rare_terms: set[str] = field(default_factory=set)  # BM25 tokens found in few document chunks
-    # Per segment: its BM25 tokens, so sentence choice never re-tokenizes.
-    seg_tokens: list[frozenset[str]] = field(default_factory=list)
+    # Per segment: its BM25 tokens, computed when a query first looks at the segment.
+    seg_tokens: "SegmentTokens | None" = None
     # The words of each part, which the vocabulary joins; and the generation each part was built at.
     doc_words: set[str] = field(default_factory=set)
     company_words: set[str] = field(default_factory=set)
@@ -164,6 +168,22 @@ class Snapshot:
         return snap
 
     def _build_documents(self, store: Store) -> None:
+        folder = _index_folder(store, self.part_generations["documents"])
+        if folder is None or not _load_documents(self, folder):
+            self._read_documents(store)
+            if folder is not None:
+                _save_documents(self, folder)
+        self.seg_tokens = SegmentTokens(self)
+        self._versions()
+        negatives = _negatives(store, self.dim)
+        if negatives is not None and not self.doc_cuts:
+            from ..assistant.grounding import null_cuts
+
+            self.doc_cuts = null_cuts(*negatives, self.seg_vectors, self.seg_lang, self.visible)
+            if folder is not None:
+                _save_cuts(self, folder)
+
+    def _read_documents(self, store: Store) -> None:
         dim = self.dim
         chunk_pos: dict[str, int] = {}
         seg_chunk, seg_vecs = [], []
@@ -188,15 +208,7 @@ class Snapshot:
                 df[term] = df.get(term, 0) + 1
         limit = max(1, int(RARE_SHARE * len(self.chunks)))
         self.rare_terms = {t for t, n in df.items() if n <= limit and len(t) >= 4}
-        self.seg_tokens = [frozenset(tokenize(t, self.chunks[p].language))
-                           for t, p in zip(self.seg_texts, self.seg_chunk.tolist())]
         self.doc_words = _words([c.text for c in self.chunks] + [c.title for c in self.chunks])
-        self._versions()
-        negatives = _negatives(store, dim)
-        if negatives is not None:
-            from ..assistant.grounding import null_cuts
-
-            self.doc_cuts = null_cuts(*negatives, self.seg_vectors, self.seg_lang, self.visible)
 
     def _build_companies(self, store: Store) -> None:
         dim = self.dim
@@ -284,3 +296,100 @@ DOCUMENT_FIELDS = ("chunks", "seg_texts", "seg_chunk", "seg_vectors", "doc_index
 COMPANY_FIELDS = ("companies", "company_pos", "cv_owner", "cv_role", "cv_text", "cv_vectors", "cv_raw", "lang_means",
                   "company_index_rows", "company_index_vectors", "company_lexical", "c_country", "c_region",
                   "c_sectors", "c_partnership", "company_words", "company_cuts")
+
+
+class SegmentTokens:
+    """Each segment's BM25 tokens, computed on first use: a query looks at a few dozen segments,
+    and tokenizing every sentence of a large knowledge base up front would dominate start-up."""
+
+    def __init__(self, snap: "Snapshot"):
+        self._snap = snap
+        self._cache: dict[int, frozenset[str]] = {}
+
+    def __getitem__(self, row: int) -> frozenset[str]:
+        hit = self._cache.get(row)
+        if hit is None:
+            snap = self._snap
+            hit = frozenset(tokenize(snap.seg_texts[row], snap.chunks[int(snap.seg_chunk[row])].language))
+            if len(self._cache) < 200_000:
+                self._cache[row] = hit
+        return hit
+
+
+# --- the document part on disk -------------------------------------------------------------------
+#
+# $PONTE_HOME/index/documents-<generation>/ holds what building the document part derives from the
+# store (vectors, chunk table, BM25 index, distinctive terms, words, calibration), so a process that
+# opens an unchanged knowledge base loads it instead of rebuilding it. Written to a temporary folder
+# and renamed, so a reader never sees half of one; older generations are removed.
+
+INDEX_FORMAT = "documents-1"
+
+
+def _index_folder(store: Store, generation: int) -> Path | None:
+    root = store.path.parent / "index"
+    try:
+        root.mkdir(exist_ok=True)
+    except OSError:
+        return None  # a read-only data home: build in memory only
+    return root / f"documents-{generation}"
+
+
+def _save_documents(snap: "Snapshot", folder: Path) -> None:
+    if folder.exists():
+        return
+    tmp = Path(tempfile.mkdtemp(prefix=".documents-", dir=folder.parent))
+    try:
+        np.save(tmp / "vectors.npy", snap.seg_vectors)
+        np.save(tmp / "seg_chunk.npy", snap.seg_chunk)
+        (tmp / "tables.json").write_text(json.dumps({
+            "format": INDEX_FORMAT, "dim": snap.dim,
+            "chunks": [[c.id, c.doc_id, c.title, c.heading, c.text, c.url, c.language, c.work, c.translation]
+                       for c in snap.chunks],
+            "seg_texts": snap.seg_texts, "rare_terms": sorted(snap.rare_terms), "doc_words": sorted(snap.doc_words),
+        }, ensure_ascii=False), encoding="utf-8")
+        if snap.doc_lexical is not None:
+            snap.doc_lexical.save(tmp / "bm25")
+        tmp.rename(folder)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    for old in folder.parent.glob("documents-*"):
+        if old != folder:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _save_cuts(snap: "Snapshot", folder: Path) -> None:
+    try:
+        data = {f"{lq}>{le}": [c.mean, c.sd] for (lq, le), c in snap.doc_cuts.items()}
+        tmp = folder / ".cuts.json.part"
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.replace(folder / "cuts.json")
+    except OSError:
+        pass
+
+
+def _load_documents(snap: "Snapshot", folder: Path) -> bool:
+    """Fill the document part from `folder`; False (and nothing filled) when it is missing or stale."""
+    from ..assistant.grounding import Cut
+
+    try:
+        tables = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
+        if tables.get("format") != INDEX_FORMAT or tables.get("dim") != snap.dim:
+            return False
+        vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+        seg_chunk = np.load(folder / "seg_chunk.npy")
+        lexical = LexicalIndex.load(folder / "bm25") if (folder / "bm25").exists() else LexicalIndex([])
+        cuts = json.loads((folder / "cuts.json").read_text(encoding="utf-8")) if (folder / "cuts.json").exists() else {}
+    except (OSError, ValueError, KeyError):
+        return False
+    snap.chunks = [DocChunk(*row[:8], bool(row[8])) for row in tables["chunks"]]
+    snap.seg_texts = tables["seg_texts"]
+    snap.seg_chunk = seg_chunk
+    snap.seg_vectors = vectors
+    snap.doc_index = _flat_index(np.asarray(vectors), snap.dim)
+    snap.doc_lexical = lexical
+    snap.rare_terms = set(tables["rare_terms"])
+    snap.doc_words = set(tables["doc_words"])
+    snap.doc_cuts = {tuple(k.split(">")): Cut(*v) for k, v in cuts.items()}
+    return True
