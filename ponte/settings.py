@@ -32,6 +32,8 @@ class Settings(BaseSettings):
         "cosine units: positive answers less often, negative more often (`ponte eval --calibrate`).")
     stemmer: Literal["prefix", "snowball"] = Field(
         "prefix", description="BM25 stemming: a 6-letter prefix shared by the three languages, or per-language Snowball.")
+    ann_min_rows: int = Field(100_000, ge=1, description="Document sentences above which search uses an "
+                              "approximate (IVF) index instead of exact search.")
     cross_border: bool = Field(True, description="Prefer partners in the other country when matching.")
     max_document_bytes: int = 5 * 1024 * 1024
     max_record_bytes: int = 256 * 1024

@@ -67,3 +67,22 @@ def test_a_company_write_keeps_the_document_indexes_and_a_document_write_the_com
     last = assistant.snapshot()
     assert last.company_lexical is after.company_lexical and last.doc_index is not after.doc_index
     assert any(c.doc_id == "note" for c in last.chunks)
+
+
+def test_the_approximate_index_answers_like_the_exact_one_and_is_loaded_from_disk(home):
+    from ponte.assistant import Assistant
+    from ponte.index import vectors
+    from ponte.models import ChatRequest
+    from ponte.settings import Settings
+
+    exact = Assistant(Settings(home=home, progress=False))
+    expected = exact.chat(ChatRequest(message="Which agency supports MetalMec?"))
+    exact.store.close()
+    for _ in range(2):  # built and written, then loaded from $PONTE_HOME/index
+        ann = Assistant(Settings(home=home, progress=False, ann_min_rows=10))
+        snap = ann.snapshot()
+        assert vectors.is_approximate(snap.doc_index)
+        resp = ann.chat(ChatRequest(message="Which agency supports MetalMec?"))
+        assert resp.grounded and "SEBRAE" in resp.answer and resp.citations[0].source_id == expected.citations[0].source_id
+        ann.store.close()
+    assert list((home / "index").glob("documents-*/segments.faiss"))

@@ -28,3 +28,31 @@ def test_api_conforms_to_its_openapi(home):
             case.call_and_validate(headers={"Authorization": "Bearer t-admin"}, checks=CHECKS)
 
         check()
+
+
+def test_schema_violating_requests_are_refused(home):
+    """Negative cases (wrong types, missing or extra fields, out-of-range values) for every operation
+    that has inputs which can be invalid: all must be refused with 4xx, none may reach a 5xx."""
+    from hypothesis.errors import Unsatisfiable
+    from schemathesis.generation import GenerationMode
+    from schemathesis.specs.openapi.checks import negative_data_rejection
+
+    app = create_app(Assistant(Settings(home=home, progress=False, api_keys="t-admin:admin", rate_limit_per_minute=0)))
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    checked = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+        @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
+                  database=None)
+        def check(case):
+            case.call_and_validate(headers={"Authorization": "Bearer t-admin"},
+                                   checks=[not_a_server_error, negative_data_rejection])
+
+        try:
+            check()
+            checked += 1
+        except Unsatisfiable:
+            continue  # nothing about this operation's inputs can be made invalid (no body, free-form ids)
+    assert checked >= 7  # chat, search, match, company list/put, import, upload

@@ -62,7 +62,8 @@ class Cut:
 
 
 def null_cuts(negatives: np.ndarray, neg_langs: np.ndarray, vectors: np.ndarray, row_langs: np.ndarray,
-              visible: dict[str, np.ndarray] | None = None, block: int = 65536) -> dict[tuple[str, str], Cut]:
+              visible: dict[str, np.ndarray] | None = None, block: int = 65536,
+              index=None) -> dict[tuple[str, str], Cut]:
     """For each (question language, evidence language): mean and spread of the best cosine that
     off-topic questions of that language reach among the rows of that evidence language.
 
@@ -72,6 +73,8 @@ def null_cuts(negatives: np.ndarray, neg_langs: np.ndarray, vectors: np.ndarray,
     cuts: dict[tuple[str, str], Cut] = {}
     if not len(vectors) or not len(negatives):
         return cuts
+    if index is not None:
+        return _approximate_cuts(negatives, neg_langs, row_langs, visible, index)
     for lq in LANGUAGES:
         q = negatives[neg_langs == lq]
         if not len(q):
@@ -90,6 +93,26 @@ def null_cuts(negatives: np.ndarray, neg_langs: np.ndarray, vectors: np.ndarray,
                 np.maximum(best, (part @ q.T).max(axis=0), out=best)
             cuts[(lq, le)] = Cut(float(best.mean()), float(max(best.std(), 1e-3)))
     return cuts
+
+
+def _approximate_cuts(negatives, neg_langs, row_langs, visible, index, k: int = 256) -> dict[tuple[str, str], Cut]:
+    """The same null distributions from an approximate index's nearest rows (a large knowledge
+    base: an exact pass over every row would take seconds). A language absent from a question's
+    nearest rows counts at the k-th cosine, an upper bound, so its cut errs towards declining."""
+    sims, rows = index.search(np.ascontiguousarray(negatives, dtype=np.float32), k)
+    present = sorted(set(row_langs.tolist()))
+    best: dict[tuple[str, str], list[float]] = {}
+    for qi, lq in enumerate(neg_langs.tolist()):
+        seen = visible.get(lq) if visible else None
+        top: dict[str, float] = {}
+        for row, sim in zip(rows[qi].tolist(), sims[qi].tolist()):
+            if row < 0 or (seen is not None and not seen[row]):
+                continue
+            le = str(row_langs[row])
+            top.setdefault(le, sim)
+        for le in present:
+            best.setdefault((lq, le), []).append(top.get(le, float(sims[qi][-1])))
+    return {pair: Cut(float(np.mean(v)), float(max(np.std(v), 1e-3))) for pair, v in best.items()}
 
 
 @dataclass(frozen=True)

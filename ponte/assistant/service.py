@@ -97,7 +97,8 @@ class Assistant:
         snap = self._snapshot
         generation = self.store.generation
         if snap is None or snap.generation != generation:
-            snap = Snapshot.build(self.store, int(self.store.meta("dim") or self.encoder.dim), previous=snap)
+            snap = Snapshot.build(self.store, int(self.store.meta("dim") or self.encoder.dim), previous=snap,
+                                  ann_min_rows=self.settings.ann_min_rows)
             self._snapshot = snap
         return snap
 

@@ -20,6 +20,7 @@ from typing import get_args
 
 from ..models import CompanyProfile, PartnershipType, Sector
 from .lexical import LexicalIndex, Vocabulary, fold, tokenize
+from . import vectors
 from .store import Store
 
 
@@ -34,13 +35,6 @@ class DocChunk:
     language: str = "en"
     work: str = ""          # shared by a document and its translations
     translation: bool = False
-
-
-def _flat_index(vectors: np.ndarray, dim: int) -> faiss.Index:
-    index = faiss.IndexFlatIP(dim)
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
 
 
 SECTORS = get_args(Sector)
@@ -136,6 +130,7 @@ class Snapshot:
     doc_words: set[str] = field(default_factory=set)
     company_words: set[str] = field(default_factory=set)
     part_generations: dict[str, int] = field(default_factory=dict)
+    ann_min_rows: int = vectors.ANN_MIN_ROWS
 
     def center(self, qvec: np.ndarray, lang: str) -> np.ndarray:
         """Put a query in the same language-centred space as the profile vectors.
@@ -149,12 +144,14 @@ class Snapshot:
         return _normalize(qvec - self.lang_means.get(lang, self.lang_means["*"]))
 
     @classmethod
-    def build(cls, store: Store, dim: int, previous: "Snapshot | None" = None) -> "Snapshot":
+    def build(cls, store: Store, dim: int, previous: "Snapshot | None" = None,
+              ann_min_rows: int = vectors.ANN_MIN_ROWS) -> "Snapshot":
         """A snapshot of the store; the part ('documents', 'companies') whose generation has not
         moved since `previous` is taken over from it, so a company written through the API does
         not rebuild the document indexes, nor a new document the company ones."""
         generations = store.generations()
         snap = cls(generation=generations["*"], dim=dim)
+        snap.ann_min_rows = ann_min_rows
         snap.part_generations = {part: generations[part] for part in ("documents", "companies")}
         for part, fields, build in (("documents", DOCUMENT_FIELDS, snap._build_documents),
                                     ("companies", COMPANY_FIELDS, snap._build_companies)):
@@ -179,7 +176,8 @@ class Snapshot:
         if negatives is not None and not self.doc_cuts:
             from ..assistant.grounding import null_cuts
 
-            self.doc_cuts = null_cuts(*negatives, self.seg_vectors, self.seg_lang, self.visible)
+            self.doc_cuts = null_cuts(*negatives, self.seg_vectors, self.seg_lang, self.visible,
+                                      index=self.doc_index if vectors.is_approximate(self.doc_index) else None)
             if folder is not None:
                 _save_cuts(self, folder)
 
@@ -199,7 +197,7 @@ class Snapshot:
             seg_vecs.append(np.frombuffer(row["vec"], dtype=np.float32))
         self.seg_chunk = np.asarray(seg_chunk, dtype=np.int64)
         self.seg_vectors = np.vstack(seg_vecs) if seg_vecs else np.zeros((0, dim), dtype=np.float32)
-        self.doc_index = _flat_index(self.seg_vectors, dim)
+        self.doc_index = vectors.build(self.seg_vectors, dim, self.ann_min_rows)
         self.doc_lexical = LexicalIndex([f"{c.title}\n{c.heading}\n{c.text}" for c in self.chunks],
                                         [c.language for c in self.chunks])
         df: dict[str, int] = {}
@@ -337,6 +335,14 @@ def _index_folder(store: Store, generation: int) -> Path | None:
 
 def _save_documents(snap: "Snapshot", folder: Path) -> None:
     if folder.exists():
+        # Written by a process with exact search; this one built the approximate index: add it.
+        if vectors.is_approximate(snap.doc_index) and not (folder / "segments.faiss").exists():
+            try:
+                part = folder / ".segments.faiss.part"
+                vectors.save(snap.doc_index, part)
+                part.replace(folder / "segments.faiss")
+            except (OSError, RuntimeError):
+                pass
         return
     tmp = Path(tempfile.mkdtemp(prefix=".documents-", dir=folder.parent))
     try:
@@ -350,6 +356,8 @@ def _save_documents(snap: "Snapshot", folder: Path) -> None:
         }, ensure_ascii=False), encoding="utf-8")
         if snap.doc_lexical is not None:
             snap.doc_lexical.save(tmp / "bm25")
+        if vectors.is_approximate(snap.doc_index):  # an exact index is rebuilt from vectors.npy in no time
+            vectors.save(snap.doc_index, tmp / "segments.faiss")
         tmp.rename(folder)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -377,8 +385,9 @@ def _load_documents(snap: "Snapshot", folder: Path) -> bool:
         tables = json.loads((folder / "tables.json").read_text(encoding="utf-8"))
         if tables.get("format") != INDEX_FORMAT or tables.get("dim") != snap.dim:
             return False
-        vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+        seg_vectors = np.load(folder / "vectors.npy", mmap_mode="r")
         seg_chunk = np.load(folder / "seg_chunk.npy")
+        index = vectors.load(folder / "segments.faiss") if (folder / "segments.faiss").exists() else None
         lexical = LexicalIndex.load(folder / "bm25") if (folder / "bm25").exists() else LexicalIndex([])
         cuts = json.loads((folder / "cuts.json").read_text(encoding="utf-8")) if (folder / "cuts.json").exists() else {}
     except (OSError, ValueError, KeyError):
@@ -386,8 +395,10 @@ def _load_documents(snap: "Snapshot", folder: Path) -> bool:
     snap.chunks = [DocChunk(*row[:8], bool(row[8])) for row in tables["chunks"]]
     snap.seg_texts = tables["seg_texts"]
     snap.seg_chunk = seg_chunk
-    snap.seg_vectors = vectors
-    snap.doc_index = _flat_index(np.asarray(vectors), snap.dim)
+    snap.seg_vectors = seg_vectors
+    if index is None and len(seg_vectors) >= snap.ann_min_rows:
+        return False  # written with exact search, now above the size for an approximate index
+    snap.doc_index = index if index is not None else vectors.build(seg_vectors, snap.dim, snap.ann_min_rows)
     snap.doc_lexical = lexical
     snap.rare_terms = set(tables["rare_terms"])
     snap.doc_words = set(tables["doc_words"])
