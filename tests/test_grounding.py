@@ -91,3 +91,11 @@ def test_external_set_format_is_scored_on_its_own_knowledge_base(shared_assistan
         assert figures["baseline_answered"] is not None
     # The user's own knowledge base is untouched by the temporary one.
     assert all(c.doc_id.startswith("eu-lac") for c in shared_assistant.snapshot().chunks)
+
+
+def test_an_off_topic_message_after_a_partner_request_stays_declined(assistant):
+    first = assistant.chat(ChatRequest(message="Qual agência brasileira apoia o projeto MetalMec?"))
+    assistant.chat(ChatRequest(message="Procuro um fabricante italiano de válvulas de esfera API 6D",
+                               conversation_id=first.conversation_id))
+    resp = assistant.chat(ChatRequest(message="Como fazer um bolo de cenoura?", conversation_id=first.conversation_id))
+    assert not resp.grounded and resp.citations == []

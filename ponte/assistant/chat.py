@@ -34,8 +34,9 @@ LEXICAL_NUDGE = 0.02
 # to the sentence's decision score, up to three words: off-topic questions share none.
 DECISION_NUDGE = 0.01
 # A follow-up is read together with the previous question only when the message alone already
-# lands near the knowledge base: this many standard deviations above the off-topic mean, well
-# below the answering cut, so "and which agency supports it?" qualifies but "and the weather?" does not.
+# lands near the knowledge base, and near the very sentence the pair reads best: this many standard
+# deviations above the off-topic mean, well below the answering cut, so "and which agency supports
+# it?" qualifies but "and the weather?" or "how do I bake a carrot cake?" do not.
 FOLLOWUP_Z = 1.5
 # The best offer of a suggested partner must stand this far above what off-topic questions reach
 # among the offers (standard deviations of that null distribution).
@@ -83,6 +84,14 @@ class ChatService:
                 best = Support(score, str(snap.seg_lang[row]), row)
             best_z = max(best_z, (sim - mean) / sd)
         return Reading(text, qvec, dense, best, best_z)
+
+    def near(self, snap: Snapshot, reading: Reading, asker: str, row: int | None) -> bool:
+        """Whether the message alone points to this sentence (FOLLOWUP_Z above the off-topic mean):
+        a follow-up may borrow the previous question's words, not its topic."""
+        if row is None:
+            return False
+        _, mean, sd = self.cut(snap, asker, str(snap.seg_lang[row]))
+        return (float(snap.seg_vectors[row] @ reading.qvec) - mean) / sd >= FOLLOWUP_Z
 
     def relevance(self, snap: Snapshot, question: str, asker: str, row: int, sim: float) -> float:
         """Meaning first, on the calibrated scale so sentences in different languages compare;
@@ -181,7 +190,8 @@ class ChatService:
             # A follow-up ("which agency supports it?") is read with the previous question, but only
             # when the message alone is near the knowledge base and the pair reads better.
             contextual = self.read(snap, f"{history[-1]} {message}", asker)
-            if contextual.support.score > reading.support.score:
+            if contextual.support.score > reading.support.score and \
+                    self.near(snap, reading, asker, contextual.support.row):
                 reading = contextual
         grounded_docs = self.grounded(reading, asker, strangers)
 
