@@ -283,6 +283,11 @@ class Ingestor:
                 Store.set_meta(conn, "offtopic_key", offtopic_key())
         return report
 
+    def stale(self) -> bool:
+        """Whether stored vectors or calibration were written the way an older version did."""
+        return (self.store.meta("embedding_format") != EMBEDDING_FORMAT
+                or self.store.meta("offtopic_key") != offtopic_key())
+
     def _settle(self, d: _PendingDoc) -> str:
         """Inside the write transaction: the document's final id and status. Another process may
         have written since this run looked (two `ponte ingest` at once, an upload through the API),

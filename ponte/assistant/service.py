@@ -67,11 +67,19 @@ class Assistant:
         return self.store.meta("encoder") is None
 
     def ensure_ready(self) -> None:
-        """First use on a fresh data home indexes the shipped corpus, so asking just works."""
+        """First use on a fresh data home indexes the shipped corpus, so asking just works; a store
+        written by an older Ponte (another sentence format, no grounding calibration) is brought up
+        to date in place, without reading any file again."""
         if self.is_empty():
             if self._progress():
                 print(f"ponte: indexing the shipped corpus ({self.settings.corpus}) on first use…", file=sys.stderr)
             self.ingest(None)
+        elif self.store.meta("encoder") == self.settings.encoder and self._ingestor().stale():
+            if self._progress():
+                print("ponte: updating the index of this data home to this version of Ponte…", file=sys.stderr)
+            with self._write_lock:
+                self._ingestor().run([])
+                self._written()
 
     def snapshot(self) -> Snapshot:
         built_with = self.store.meta("encoder")
