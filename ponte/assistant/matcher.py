@@ -65,11 +65,13 @@ def _rows(snap: Snapshot, role: str) -> _Rows:
 class Matcher:
     def __init__(self, cross_border: bool = True):
         self.cross_border = cross_border
-        self._cache: tuple[int, dict[str, _Rows]] | None = None
+        self._cache: tuple[np.ndarray, dict[str, _Rows]] | None = None
 
     def _tables(self, snap: Snapshot) -> dict[str, _Rows]:
-        if self._cache is None or self._cache[0] != id(snap):
-            self._cache = (id(snap), {role: _rows(snap, role) for role in ("offer", "seek", "desc")})
+        # Keyed on the company part's own array, held here so it cannot be collected and its id
+        # reused: snapshots that differ only in their documents share it, and the tables with it.
+        if self._cache is None or self._cache[0] is not snap.cv_vectors:
+            self._cache = (snap.cv_vectors, {role: _rows(snap, role) for role in ("offer", "seek", "desc")})
         return self._cache[1]
 
     @staticmethod
