@@ -105,6 +105,10 @@ def test_chat_with_citations_and_partner_cards(stack, browser):
 
     page.click("button.fresh")
     assert page.locator(".msg.user").count() == 0
+    # On a Portuguese page, an Italian question gets its partners' reasons in Italian.
+    ask(page, "Cerchiamo un fornitore italiano di valvole a sfera API 6D per oleodotti")
+    reasons = page.locator(".msg.bot").last.locator(".card").first.inner_text()
+    assert "offre" in reasons and "oferece" not in reasons, reasons
     page.close()
 
 

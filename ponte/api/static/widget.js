@@ -136,8 +136,12 @@
     log.appendChild(bubble); log.scrollTop = log.scrollHeight;
     send.disabled = true;
     try {
-      var body = { message: text, language: lang, stream: true };
+      // The page's language frames the widget; the answer follows the language the question is
+      // written in. Only the first message of a conversation, when too short to tell ("ok",
+      // "?"), is sent with the page's language; later ones keep the conversation's.
+      var body = { message: text, stream: true };
       if (conversation) body.conversation_id = conversation;
+      else if (text.trim().split(/\s+/).length < 3) body.language = lang;
       var res = await fetch(api + "/v1/chat", {
         method: "POST", headers: { "Content-Type": "application/json", "Accept": "text/event-stream" }, body: JSON.stringify(body)
       });
