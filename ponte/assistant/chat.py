@@ -19,7 +19,7 @@ from ..index.retriever import Hit
 from ..index.snapshot import Snapshot
 from ..models import ChatRequest, ChatResponse, Match
 from .answerer import Evidence
-from .grounding import Support, outside_knowledge
+from .grounding import Support, offer_z, outside_knowledge
 from .intent import addressed_to_the_assistant, asks_for_companies, asks_for_contacts, seeks_partners, small_talk
 from .language import guess_language, phrase
 
@@ -143,11 +143,7 @@ class ChatService:
         found = self.core._match_need(snap, reading.text, PARTNERS_IN_CHAT, None, lang, reading.qvec)
         if not found:
             return []
-        cut = snap.company_cuts.get(asker)
-        pos = snap.company_pos[found[0].company_id]
-        rows = np.flatnonzero((snap.cv_owner == pos) & (snap.cv_role != "seek"))
-        best = float((snap.cv_raw[rows] @ reading.qvec).max()) if len(rows) else -1.0
-        if cut is None or (best - cut.mean) / cut.sd < PARTNER_Z:
+        if offer_z(snap, reading.qvec, asker, snap.company_pos[found[0].company_id]) < PARTNER_Z:
             return []
         # Only suggestions about as good as the best one; a weak third is noise in a chat.
         return [m for m in found if m.score >= found[0].score - PARTNER_SPREAD]

@@ -115,6 +115,18 @@ def _approximate_cuts(negatives, neg_langs, row_langs, visible, index, k: int = 
     return {pair: Cut(float(np.mean(v)), float(max(np.std(v), 1e-3))) for pair, v in best.items()}
 
 
+def offer_z(snap, qvec: np.ndarray, asker: str, pos: int) -> float:
+    """How far a company's best offer (or description) stands above what off-topic questions in the
+    asker's language reach among offers in that profile's language, in standard deviations."""
+    rows = np.flatnonzero((snap.cv_owner == pos) & (snap.cv_role != "seek"))
+    best = float("-inf")
+    for row in rows.tolist():
+        cut = snap.company_cuts.get((asker, str(snap.cv_lang[row])))
+        if cut is not None:
+            best = max(best, (float(snap.cv_raw[row] @ qvec) - cut.mean) / cut.sd)
+    return best
+
+
 @dataclass(frozen=True)
 class Support:
     """How far the best evidence sentence stands above its calibrated cut (cosine units; 0 = on

@@ -76,3 +76,29 @@ def small_talk(message: str) -> bool:
 
 def asks_for_contacts(message: str) -> bool:
     return bool(_CONTACTS.search(fold(message)))
+
+
+# What may stand between a request's lead ("we are looking for a supplier") and its object.
+_LEAD_FILLER = frozenset("""
+a an the of for to that who which with some any
+un una uno di del della dei degli delle per che il lo la i gli le
+um uma de do da dos das para que o os as com
+""".split())
+
+
+def request_object(message: str, limit: int = 80) -> str:
+    """What a partner request asks for, without its lead: "Procuro uma empresa italiana que
+    fabrique válvulas de esfera" -> "fabrique válvulas de esfera". The original words are kept."""
+    folded = fold(message)
+    end = 0
+    for pattern in (_SEEKING, _ASKS_FOR_COMPANIES):
+        for m in pattern.finditer(folded):
+            if m.start() <= max(end, 0) + 40:  # leads come first; a later "company" is part of the object
+                end = max(end, m.end())
+    words = message[end:].split() if end else message.split()
+    while words and (fold(words[0]).strip(",.;:") in _LEAD_FILLER or fold(words[0]).startswith(("ital", "brasil", "brazil"))):
+        words.pop(0)
+    text = " ".join(words).strip(" ?.!;:,") or message.strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text

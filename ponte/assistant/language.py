@@ -162,6 +162,16 @@ PHRASES = {
         "it": "possiede le certificazioni {certs}",
         "pt": "possui as certificações {certs}",
     },
+    "offers_for_request": {
+        "en": "offers “{offer}”, for your request for “{need}”",
+        "it": "offre “{offer}”, per la vostra richiesta di “{need}”",
+        "pt": "oferece “{offer}”, para o seu pedido de “{need}”",
+    },
+    "partial_fit": {
+        "en": "a partial fit: its closest offer is “{offer}”",
+        "it": "corrispondenza parziale: l'offerta più vicina è “{offer}”",
+        "pt": "correspondência parcial: a oferta mais próxima é “{offer}”",
+    },
     "profile_fit": {
         "en": "its profile fits the request: “{text}”",
         "it": "il suo profilo risponde alla richiesta: “{text}”",

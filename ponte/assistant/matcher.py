@@ -17,6 +17,8 @@ from ..index.lexical import fold
 from ..index.retriever import filter_mask
 from ..index.snapshot import Snapshot
 from ..models import CompanyProfile, Filters, Match
+from .grounding import offer_z
+from .intent import request_object
 from .language import phrase
 
 # Weights, tuned on eval/match.jsonl with `ponte eval eval/match.jsonl`.
@@ -28,6 +30,12 @@ PLACE_BONUS = 0.05     # a country or region named in a free-text need
 SECTOR_BONUS = 0.008
 CERT_BONUS = 0.02
 LEXICAL_BONUS = 0.03
+# An offer is called a partial fit when it fits less than this share of the best candidate's fit
+# (centred cosines) and does not stand STRONG_FIT_Z deviations above off-topic questions either:
+# each measure alone mislabels (an English offer for a Portuguese need scores low when centred; a
+# generic B2B network scores high against the null). Not yet scored by `ponte eval`.
+PARTIAL_FIT = 0.6
+STRONG_FIT_Z = 4.0
 # Candidates re-examined one by one (certifications, reasons) after the array pass.
 SHORTLIST = 50
 
@@ -165,7 +173,11 @@ class Matcher:
     # --- by free-text need ------------------------------------------------------------------
 
     def for_need(self, snap: Snapshot, need: str, qvec: np.ndarray, k: int, filters: Filters | None,
-                 lang: str, lexical: np.ndarray | None = None) -> list[Match]:
+                 lang: str, lexical: np.ndarray | None = None, raw: np.ndarray | None = None,
+                 written: str | None = None) -> list[Match]:
+        """Companies whose offers meet a free-text need. `qvec` is the need centred per language;
+        `raw` (as the encoder gave it) and `written` (its language) place each fit against the
+        calibrated off-topic distribution, so a reason claims a fit only where there is one."""
         tables = self._tables(snap)
         offer_best = self._best(snap, qvec.reshape(1, -1), tables["offer"])[0]
         desc_best = self._best(snap, qvec.reshape(1, -1), tables["desc"])[0]
@@ -179,13 +191,19 @@ class Matcher:
         score[~filter_mask(snap, filters)] = -np.inf
 
         need_folded = fold(need)
+        wanted = request_object(need)
         matches = []
-        for pos in self._shortlist(score, k):
+        shortlist = self._shortlist(score, k)
+        top_fit = float(np.nanmax(offer_best[shortlist])) if len(shortlist) and np.isfinite(offer_best[shortlist]).any() else 0.0
+        for pos in shortlist:
             other = snap.companies[pos]
             reasons = []
             row = self._best_row(snap, qvec, tables["offer"], pos)
-            if row >= 0:
-                reasons.append(phrase("offers_for_need", lang, offer=snap.cv_text[row], need=_clip(need)))
+            strong = raw is not None and offer_z(snap, raw, written or lang, int(pos)) >= STRONG_FIT_Z
+            if row >= 0 and (offer_best[pos] >= PARTIAL_FIT * top_fit or strong):
+                reasons.append(phrase("offers_for_request", lang, offer=snap.cv_text[row], need=wanted))
+            elif row >= 0:  # no fit is claimed where the best offer fits far less than the leader's
+                reasons.append(phrase("partial_fit", lang, offer=snap.cv_text[row]))
             else:
                 reasons.append(phrase("profile_fit", lang, text=_clip(other.description)))
             certs = [c for c in other.certifications if fold(c) in need_folded]

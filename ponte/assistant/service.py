@@ -209,9 +209,10 @@ class Assistant:
         what = without_places(need)
         if what != need or qvec is None:
             qvec = self._query_vector(what)
-        qvec = snap.center(qvec, detect_language(need))
+        written = detect_language(need)
+        centred = snap.center(qvec, written)
         lexical = snap.company_lexical.scores(what) if snap.company_lexical else None
-        return self.matcher.for_need(snap, need, qvec, k, filters, lang, lexical)
+        return self.matcher.for_need(snap, need, centred, k, filters, lang, lexical, raw=qvec, written=written)
 
     # --- chat -------------------------------------------------------------------------------
 

@@ -97,6 +97,7 @@ class Snapshot:
     cv_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     cv_role: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U5"))
     cv_text: list[str] = field(default_factory=list)
+    cv_lang: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U2"))  # the profile's language
     cv_vectors: np.ndarray | None = None   # centred per language (see `center`)
     cv_raw: np.ndarray | None = None       # as the encoder gave them, for baseline comparisons
     lang_means: dict[str, np.ndarray] = field(default_factory=dict)
@@ -113,8 +114,7 @@ class Snapshot:
     # Segment rows of each work's original document, to cite the original beside a translation.
     originals: dict[str, np.ndarray] = field(default_factory=dict)
     # Grounding calibration (see ponte/assistant/grounding.py): off-topic null distributions per
-    # (question language, evidence language) for document sentences, and per question language
-    # for what companies offer.
+    # (question language, evidence language) for document sentences and for what companies offer.
     doc_cuts: dict = field(default_factory=dict)
     company_cuts: dict = field(default_factory=dict)
     # Per-company columns for vectorised filters and bonuses (bit i of a mask = i-th known value).
@@ -230,6 +230,7 @@ class Snapshot:
             vecs.append(np.frombuffer(row["vec"], dtype=np.float32))
         self.cv_owner = np.asarray(owners, dtype=np.int64)
         self.cv_role = np.asarray(roles, dtype="<U5")
+        self.cv_lang = np.asarray(langs, dtype="<U2")
         self.cv_raw = np.vstack(vecs) if vecs else np.zeros((0, dim), dtype=np.float32)
         self.lang_means = _language_means(self.cv_raw, langs)
         self.cv_vectors = _center_rows(self.cv_raw, langs, self.lang_means)
@@ -239,11 +240,11 @@ class Snapshot:
         self.company_words = _words([company_search_text(c) for c in self.companies])
         negatives = _negatives(store, dim)
         if negatives is not None and len(self.company_index_rows):
-            from ..assistant.grounding import LANGUAGES, null_cuts
+            from ..assistant.grounding import null_cuts
 
-            rows = self.cv_raw[self.company_index_rows]
-            cuts = null_cuts(*negatives, rows, np.full(len(rows), "*", dtype="<U2"))
-            self.company_cuts = {lq: cuts[(lq, "*")] for lq in LANGUAGES if (lq, "*") in cuts}
+            # Per question language x profile language, as for document sentences.
+            self.company_cuts = null_cuts(*negatives, self.cv_raw[self.company_index_rows],
+                                          self.cv_lang[self.company_index_rows])
 
     def _versions(self) -> None:
         """Which segments each question language sees, and where each work's original lies."""
@@ -291,7 +292,7 @@ def _negatives(store: Store, dim: int) -> tuple[np.ndarray, np.ndarray] | None:
 
 DOCUMENT_FIELDS = ("chunks", "seg_texts", "seg_chunk", "seg_vectors", "doc_index", "doc_lexical", "rare_terms",
                    "seg_tokens", "doc_words", "seg_lang", "visible", "originals", "doc_cuts")
-COMPANY_FIELDS = ("companies", "company_pos", "cv_owner", "cv_role", "cv_text", "cv_vectors", "cv_raw", "lang_means",
+COMPANY_FIELDS = ("companies", "company_pos", "cv_owner", "cv_role", "cv_lang", "cv_text", "cv_vectors", "cv_raw", "lang_means",
                   "company_index_rows", "company_index_vectors", "company_lexical", "c_country", "c_region",
                   "c_sectors", "c_partnership", "company_words", "company_cuts")
 
