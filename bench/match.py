@@ -21,7 +21,6 @@ sys.path.insert(0, str(ROOT))
 
 from ponte.assistant import Assistant  # noqa: E402
 from ponte.assistant.ingest import profile_texts  # noqa: E402
-from ponte.index.encoders import get_encoder  # noqa: E402
 from ponte.models import CompanyProfile, MatchRequest  # noqa: E402
 from ponte.settings import Settings  # noqa: E402
 
