@@ -99,3 +99,13 @@ def test_an_off_topic_message_after_a_partner_request_stays_declined(assistant):
                                conversation_id=first.conversation_id))
     resp = assistant.chat(ChatRequest(message="Como fazer um bolo de cenoura?", conversation_id=first.conversation_id))
     assert not resp.grounded and resp.citations == []
+
+
+def test_shipped_calibration_vectors_are_what_the_encoder_gives(assistant):
+    import numpy as np
+
+    from ponte.assistant.grounding import offtopic_questions
+
+    ingestor = assistant._ingestor()
+    fresh = ingestor._embed([q for _, q in offtopic_questions()], "calibration", query=True)
+    assert np.abs(ingestor._offtopic_vectors() - fresh).max() < 1e-5

