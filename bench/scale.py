@@ -42,7 +42,7 @@ from ponte.assistant import Assistant  # noqa: E402
 from ponte.index.store import ChunkRecord, Store  # noqa: E402
 from ponte.models import SearchRequest  # noqa: E402
 from ponte.settings import Settings  # noqa: E402
-from server import pct  # noqa: E402
+from server import pct, serving  # noqa: E402
 
 WORDS = ("flange forging valve pipeline turbine blade welding machining casting shipyard offshore petrochemical "
          "automotive wind supplier certification inspection maintenance steel aluminium pump gearbox bearing "
@@ -81,24 +81,7 @@ def synthetic_store(home: Path, documents: int, dim: int) -> None:
 
 
 def company_visible(home: Path) -> float:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "PONTE_HOME": str(home), "PONTE_PROGRESS": "false", "PONTE_API_KEYS": "k:staff",
-           "PONTE_RATE_LIMIT_PER_MINUTE": "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "ponte.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(base + "/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
+    with serving(home=home, extra_env={"PONTE_API_KEYS": "k:staff"}) as base:
         profile = {"id": "zz-bench", "name": "Zeta Anodising Bench", "country": "IT", "region": "Lombardia",
                    "description": "Hard anodising of aluminium parts for naval pumps.", "offers": ["Hard anodising"]}
         t0 = time.perf_counter()
@@ -110,9 +93,6 @@ def company_visible(home: Path) -> float:
             if found and found[0]["id"] == "zz-bench":
                 return time.perf_counter() - t0
         return float("inf")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def resume_ratio(n_docs: int) -> tuple[float, float, int]:

@@ -78,15 +78,17 @@ def mixed(rnd: random.Random):
 
 
 @contextlib.contextmanager
-def serving(query_cache: int = 0):
-    """A `ponte serve` on a free loopback port over a fresh data home (rate limit off), ready."""
-    home = Path(tempfile.mkdtemp(prefix="ponte-bench-serve-"))
+def serving(query_cache: int = 0, home: Path | None = None, extra_env: dict | None = None):
+    """A `ponte serve` on a free loopback port (rate limit off), ready; over a fresh data home
+    that is removed afterwards, or over `home`, which is kept."""
+    own = home is None
+    home = home or Path(tempfile.mkdtemp(prefix="ponte-bench-serve-"))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "PONTE_HOME": str(home), "PONTE_PROGRESS": "false", "PONTE_RATE_LIMIT_PER_MINUTE": "0",
            # The questions repeat in these mixes: by default measure the encoder on every request.
-           "PONTE_QUERY_CACHE_SIZE": str(query_cache)}
+           "PONTE_QUERY_CACHE_SIZE": str(query_cache), **(extra_env or {})}
     proc = subprocess.Popen([sys.executable, "-m", "ponte.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -102,7 +104,8 @@ def serving(query_cache: int = 0):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-        shutil.rmtree(home, ignore_errors=True)
+        if own:
+            shutil.rmtree(home, ignore_errors=True)
 
 
 def main() -> None:

@@ -262,6 +262,9 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
 
     @app.get("/readyz", responses={503: {"model": ErrorBody}})
     def readyz():
+        warming = getattr(app.state, "warming", None)
+        if warming is not None and not warming.is_set():
+            return _error(503, "not_ready", "warming up: loading the index and the encoder")
         if assistant.ready():
             return {"status": "ready", "generation": assistant.store.generation}
         return _error(503, "not_ready", "the index is not loaded yet")
@@ -334,15 +337,24 @@ def serve(assistant: Assistant, host: str, port: int) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
+    app = create_app(assistant)
+    app.state.warming = threading.Event()
+
     def warm_up():
-        # Bind first, index after: /healthz answers at once, /readyz says when the index is loaded.
+        # Bind first, index after: /healthz answers at once, /readyz says when all is loaded.
         try:
             assistant.ensure_ready()
             assistant.snapshot()
+            # Load the models now, not on the first user's request.
+            assistant.encoder.queries(["warm up"])
+            from ..assistant.language import load_identifier
+
+            load_identifier()
         except PonteError as exc:
             print(f"ponte: error: {exc.message}", file=sys.stderr)
+        finally:
+            app.state.warming.set()
 
-    app = create_app(assistant)
     threading.Thread(target=warm_up, name="ponte-warm-up", daemon=True).start()
     print(f"ponte: serving on http://{host}:{port} (demo page at /, API under /v1, readiness at /readyz)",
           file=sys.stderr, flush=True)

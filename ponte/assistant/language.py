@@ -44,6 +44,11 @@ def _langid():
     return _identifier
 
 
+def load_identifier() -> None:
+    """Load the statistical language identifier now (a server's warm-up), not on first use."""
+    _langid()
+
+
 def guess_language(text: str, default: str = "en") -> tuple[str, bool]:
     """The message's language, and whether the message says enough to tell ("ok", "?" do not)."""
     words = re.findall(r"[^\W\d_]+", text.lower())
