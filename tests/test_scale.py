@@ -77,12 +77,30 @@ def test_the_approximate_index_answers_like_the_exact_one_and_is_loaded_from_dis
 
     exact = Assistant(Settings(home=home, progress=False))
     expected = exact.chat(ChatRequest(message="Which agency supports MetalMec?"))
+    sizes = (len(exact.snapshot().chunks), len(exact.snapshot().seg_texts))
     exact.store.close()
     for _ in range(2):  # built and written, then loaded from $PONTE_HOME/index
         ann = Assistant(Settings(home=home, progress=False, ann_min_rows=10))
         snap = ann.snapshot()
         assert vectors.is_approximate(snap.doc_index)
+        assert (len(snap.chunks), len(snap.seg_texts)) == sizes and len(snap.seg_vectors) == sizes[1]
         resp = ann.chat(ChatRequest(message="Which agency supports MetalMec?"))
         assert resp.grounded and "SEBRAE" in resp.answer and resp.citations[0].source_id == expected.citations[0].source_id
         ann.store.close()
     assert list((home / "index").glob("documents-*/segments.faiss"))
+
+
+def test_an_index_left_by_a_replaced_store_is_not_loaded(tmp_path):
+    from ponte.assistant import Assistant
+    from ponte.settings import Settings
+
+    home = tmp_path / "home"
+    for text in ("The first store talks about forged flanges.", "The second store talks about wind blades."):
+        doc = tmp_path / "note.md"
+        doc.write_text(f"# Note\n\n{text}\n", encoding="utf-8")
+        a = Assistant(Settings(home=home, progress=False))
+        a.ingest([doc])  # same documents generation in both stores
+        assert any(text in t for t in a.snapshot().seg_texts)
+        a.store.close()
+        for f in home.glob("ponte.db*"):
+            f.unlink()  # replaced, as the error message for a damaged store suggests; index/ stays

@@ -165,10 +165,11 @@ class Snapshot:
 
     def _build_documents(self, store: Store) -> None:
         folder = _index_folder(store, self.part_generations["documents"])
-        if folder is None or not _load_documents(self, folder):
+        store_id = store.identity()
+        if folder is None or not _load_documents(self, folder, store_id):
             self._read_documents(store)
             if folder is not None:
-                _save_documents(self, folder)
+                _save_documents(self, folder, store_id)
         self.seg_tokens = SegmentTokens(self)
         self._versions()
         negatives = _negatives(store, self.dim)
@@ -333,7 +334,7 @@ def _index_folder(store: Store, generation: int) -> Path | None:
     return root / f"documents-{generation}"
 
 
-def _save_documents(snap: "Snapshot", folder: Path) -> None:
+def _save_documents(snap: "Snapshot", folder: Path, store_id: str) -> None:
     if folder.exists():
         # Written by a process with exact search; this one built the approximate index: add it.
         if vectors.is_approximate(snap.doc_index) and not (folder / "segments.faiss").exists():
@@ -349,7 +350,7 @@ def _save_documents(snap: "Snapshot", folder: Path) -> None:
         np.save(tmp / "vectors.npy", snap.seg_vectors)
         np.save(tmp / "seg_chunk.npy", snap.seg_chunk)
         (tmp / "tables.json").write_text(json.dumps({
-            "format": INDEX_FORMAT, "dim": snap.dim,
+            "format": INDEX_FORMAT, "dim": snap.dim, "store": store_id,
             "chunks": [[c.id, c.doc_id, c.title, c.heading, c.text, c.url, c.language, c.work, c.translation]
                        for c in snap.chunks],
             "seg_texts": snap.seg_texts, "rare_terms": sorted(snap.rare_terms), "doc_words": sorted(snap.doc_words),
@@ -377,7 +378,7 @@ def _save_cuts(snap: "Snapshot", folder: Path) -> None:
         pass
 
 
-def _load_documents(snap: "Snapshot", folder: Path) -> bool:
+def _load_documents(snap: "Snapshot", folder: Path, store_id: str) -> bool:
     """Fill the document part from `folder`; False (and nothing filled) when it is missing or stale."""
     from ..assistant.grounding import Cut
 
@@ -392,12 +393,14 @@ def _load_documents(snap: "Snapshot", folder: Path) -> bool:
         cuts = json.loads((folder / "cuts.json").read_text(encoding="utf-8")) if (folder / "cuts.json").exists() else {}
     except (OSError, ValueError, KeyError):
         return False
+    if tables.get("store") != store_id or len(tables["seg_texts"]) != len(seg_vectors):
+        return False  # another store's index (the database was replaced), or a damaged one
+    if index is None and len(seg_vectors) >= snap.ann_min_rows:
+        return False  # written with exact search, now above the size for an approximate index
     snap.chunks = [DocChunk(*row[:8], bool(row[8])) for row in tables["chunks"]]
     snap.seg_texts = tables["seg_texts"]
     snap.seg_chunk = seg_chunk
     snap.seg_vectors = seg_vectors
-    if index is None and len(seg_vectors) >= snap.ann_min_rows:
-        return False  # written with exact search, now above the size for an approximate index
     snap.doc_index = index if index is not None else vectors.build(seg_vectors, snap.dim, snap.ann_min_rows)
     snap.doc_lexical = lexical
     snap.rare_terms = set(tables["rare_terms"])

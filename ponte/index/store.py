@@ -160,6 +160,18 @@ class Store:
     def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", (key, value))
 
+    def identity(self) -> str:
+        """A random id given to this store when it was created: files derived from it (the index
+        under $PONTE_HOME/index) are never taken for another store's, say after ponte.db was replaced."""
+        found = self.meta("store_id")
+        if found is None:
+            import uuid
+
+            with self._lock:
+                self._conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES('store_id', ?)", (uuid.uuid4().hex,))
+            found = self.meta("store_id")
+        return found
+
     @property
     def generation(self) -> int:
         return int(self.meta("generation") or 0)
