@@ -5,8 +5,11 @@ languages often meet; meaning across languages is still the dense index's job.
 """
 from __future__ import annotations
 
+import json
+import logging
 import re
 import unicodedata
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -76,17 +79,21 @@ def tokenize(text: str, lang: str | None = None) -> list[str]:
     return tokens
 
 
+def _bm25s():
+    """bm25s, imported on first use (it is slow to import), with its logger quieted: it sets itself
+    to DEBUG on import ("Building index from tokens" on every rebuild), and Ponte's log is one JSON
+    line per request."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
 class LexicalIndex:
     """A BM25 index over a fixed list of texts; rebuilt with its snapshot, never mutated."""
 
     def __init__(self, texts: Sequence[str], langs: Sequence[str] | None = None):
-        import logging
-
-        import bm25s
-
-        # bm25s sets its own logger to DEBUG on import ("Building index from tokens" on every
-        # rebuild); Ponte's log is one JSON line per request.
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        bm25s = _bm25s()
 
         self.size = len(texts)
         self._bm25 = None
@@ -96,29 +103,18 @@ class LexicalIndex:
             self._bm25.index([tokenize(t, lang) or ["_"] for t, lang in zip(texts, langs)], show_progress=False)
             self._vocab = self._bm25.vocab_dict
 
-    def save(self, folder) -> None:
-        import json as _json
-        from pathlib import Path as _Path
-
-        folder = _Path(folder)
+    def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "ponte.json").write_text(_json.dumps({"size": self.size}), encoding="utf-8")
+        (folder / "ponte.json").write_text(json.dumps({"size": self.size}), encoding="utf-8")
         if self._bm25 is not None:
             self._bm25.save(str(folder))
 
     @classmethod
-    def load(cls, folder) -> "LexicalIndex":
+    def load(cls, folder: Path) -> "LexicalIndex":
         """An index saved by `save`, its matrices memory-mapped."""
-        import json as _json
-        import logging
-        from pathlib import Path as _Path
-
-        import bm25s
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
-        folder = _Path(folder)
+        bm25s = _bm25s()
         self = cls.__new__(cls)
-        self.size = _json.loads((folder / "ponte.json").read_text(encoding="utf-8"))["size"]
+        self.size = json.loads((folder / "ponte.json").read_text(encoding="utf-8"))["size"]
         self._bm25 = None
         if self.size:
             self._bm25 = bm25s.BM25.load(str(folder), mmap=True)

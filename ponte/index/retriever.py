@@ -92,11 +92,10 @@ class Retriever:
             per_chunk.setdefault(int(snap.seg_chunk[row]), []).append((row, sim))
         dense_rank = sorted(per_chunk, key=lambda p: -per_chunk[p][0][1])
         lex = snap.doc_lexical.scores(query, lang)
-        visible = snap.visible.get(lang) if lang and own_versions else None
-        if visible is not None:
-            hidden_chunks = np.unique(snap.seg_chunk[~visible])
+        hidden = snap.hidden_chunks.get(lang) if lang and own_versions else None
+        if hidden is not None and len(hidden):
             lex = lex.copy()
-            lex[hidden_chunks] = 0.0
+            lex[hidden] = 0.0
         lex_rank = [int(i) for i in np.argsort(-lex) if lex[i] > 0][:pool]
         fused = _rrf([dense_rank, lex_rank])
         chosen = sorted(fused, key=lambda p: -fused[p])[:k]

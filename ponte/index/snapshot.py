@@ -110,6 +110,7 @@ class Snapshot:
     # in that version only, so its other versions neither answer nor calibrate for that asker.
     seg_lang: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U2"))
     visible: dict[str, np.ndarray] = field(default_factory=dict)
+    hidden_chunks: dict[str, np.ndarray] = field(default_factory=dict)  # chunk positions not in `visible`
     # Segment rows of each work's original document, to cite the original beside a translation.
     originals: dict[str, np.ndarray] = field(default_factory=dict)
     # Grounding calibration (see ponte/assistant/grounding.py): off-topic null distributions per
@@ -152,6 +153,7 @@ class Snapshot:
         snap = cls(generation=generations["*"], dim=dim)
         snap.ann_min_rows = ann_min_rows
         snap.part_generations = {part: generations[part] for part in ("documents", "companies")}
+        negatives = None
         for part, fields, build in (("documents", DOCUMENT_FIELDS, snap._build_documents),
                                     ("companies", COMPANY_FIELDS, snap._build_companies)):
             if previous is not None and previous.dim == dim and \
@@ -159,11 +161,12 @@ class Snapshot:
                 for name in fields:
                     setattr(snap, name, getattr(previous, name))
             else:
-                build(store)
+                negatives = negatives or _negatives(store, dim)
+                build(store, negatives)
         snap.vocabulary = Vocabulary(snap.doc_words | snap.company_words)
         return snap
 
-    def _build_documents(self, store: Store) -> None:
+    def _build_documents(self, store: Store, negatives: tuple[np.ndarray, np.ndarray] | None) -> None:
         folder = _index_folder(store, self.part_generations["documents"])
         store_id = store.identity()
         if folder is None or not _load_documents(self, folder, store_id):
@@ -172,7 +175,6 @@ class Snapshot:
                 _save_documents(self, folder, store_id)
         self.seg_tokens = SegmentTokens(self)
         self._versions()
-        negatives = _negatives(store, self.dim)
         if negatives is not None and not self.doc_cuts:
             from ..assistant.grounding import null_cuts
 
@@ -208,7 +210,7 @@ class Snapshot:
         self.rare_terms = {t for t, n in df.items() if n <= limit and len(t) >= 4}
         self.doc_words = _words([c.text for c in self.chunks] + [c.title for c in self.chunks])
 
-    def _build_companies(self, store: Store) -> None:
+    def _build_companies(self, store: Store, negatives: tuple[np.ndarray, np.ndarray] | None) -> None:
         dim = self.dim
         for data in store.all_companies():
             data.pop("contact", None)  # the query-side view never holds personal data
@@ -236,9 +238,9 @@ class Snapshot:
         self.cv_vectors = _center_rows(self.cv_raw, langs, self.lang_means)
         self.company_index_rows = np.flatnonzero(self.cv_role != "seek")
         self.company_index_vectors = np.ascontiguousarray(self.cv_vectors[self.company_index_rows])
-        self.company_lexical = LexicalIndex([company_search_text(c) for c in self.companies])
-        self.company_words = _words([company_search_text(c) for c in self.companies])
-        negatives = _negatives(store, dim)
+        texts = [company_search_text(c) for c in self.companies]
+        self.company_lexical = LexicalIndex(texts)
+        self.company_words = _words(texts)
         if negatives is not None and len(self.company_index_rows):
             from ..assistant.grounding import null_cuts
 
@@ -262,6 +264,7 @@ class Snapshot:
             has_version = {w for w in translated if lang in works[w]}
             hidden = np.isin(seg_work, list(has_version)) & (self.seg_lang != lang)
             self.visible[lang] = ~hidden
+            self.hidden_chunks[lang] = np.unique(self.seg_chunk[hidden])
         for w in translated:
             rows = np.flatnonzero((seg_work == w) & ~seg_translation)
             if len(rows):
@@ -291,7 +294,7 @@ def _negatives(store: Store, dim: int) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 DOCUMENT_FIELDS = ("chunks", "seg_texts", "seg_chunk", "seg_vectors", "doc_index", "doc_lexical", "rare_terms",
-                   "seg_tokens", "doc_words", "seg_lang", "visible", "originals", "doc_cuts")
+                   "seg_tokens", "doc_words", "seg_lang", "visible", "hidden_chunks", "originals", "doc_cuts")
 COMPANY_FIELDS = ("companies", "company_pos", "cv_owner", "cv_role", "cv_lang", "cv_text", "cv_vectors", "cv_raw", "lang_means",
                   "company_index_rows", "company_index_vectors", "company_lexical", "c_country", "c_region",
                   "c_sectors", "c_partnership", "company_words", "company_cuts")
