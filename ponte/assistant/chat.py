@@ -57,6 +57,15 @@ class Reading:
     z: float  # the best sentence's distance from the off-topic mean, in standard deviations
 
 
+def _shared(snap: Snapshot, row: int, words: set[str]) -> int:
+    """Distinctive words (names, codes, years) a sentence shares with the question, up to three."""
+    return min(3, len(snap.rare_terms & snap.seg_tokens[row] & words))
+
+
+def _not_a_question(message: str) -> bool:
+    return small_talk(message) or asks_for_contacts(message) or addressed_to_the_assistant(message)
+
+
 class ChatService:
     def __init__(self, core: "Assistant"):
         self.core = core
@@ -79,7 +88,7 @@ class ChatService:
         words = set(tokenize(text, asker))
         for row, sim in dense:
             thr, mean, sd = self.cut(snap, asker, str(snap.seg_lang[row]))
-            score = sim - thr + DECISION_NUDGE * min(3, len(snap.rare_terms & snap.seg_tokens[row] & words))
+            score = sim - thr + DECISION_NUDGE * _shared(snap, row, words)
             if score > best.score:
                 best = Support(score, str(snap.seg_lang[row]), row)
             best_z = max(best_z, (sim - mean) / sd)
@@ -93,11 +102,20 @@ class ChatService:
         _, mean, sd = self.cut(snap, asker, str(snap.seg_lang[row]))
         return (float(snap.seg_vectors[row] @ reading.qvec) - mean) / sd >= FOLLOWUP_Z
 
-    def relevance(self, snap: Snapshot, question: str, asker: str, row: int, sim: float) -> float:
+    def relevance(self, snap: Snapshot, words: set[str], asker: str, row: int, sim: float) -> float:
         """Meaning first, on the calibrated scale so sentences in different languages compare;
         distinctive words shared with the question (names, codes, cognates) tip near-ties."""
-        shared = snap.rare_terms & snap.seg_tokens[row].intersection(tokenize(question, asker))
-        return sim - self.cut(snap, asker, str(snap.seg_lang[row]))[0] + LEXICAL_NUDGE * min(3, len(shared))
+        return sim - self.cut(snap, asker, str(snap.seg_lang[row]))[0] + LEXICAL_NUDGE * _shared(snap, row, words)
+
+    def decision_score(self, snap: Snapshot, message: str, asker: str) -> float | None:
+        """How far a message read alone stands above its calibrated cut, or None where a rule
+        about its words decides instead (not a question, unknown names): what `--calibrate` tunes."""
+        if _not_a_question(message):
+            return None
+        reading = self.read(snap, message, asker)
+        if reading.support.language == asker and outside_knowledge(message, snap.vocabulary):
+            return None
+        return reading.support.score
 
     def grounded(self, reading: Reading, asker: str, strangers: bool) -> bool:
         """The evidence clears its calibrated cut, and the message names nothing unknown (names and
@@ -110,9 +128,10 @@ class ChatService:
 
     def evidence(self, snap: Snapshot, hits: list[Hit], question: str, asker: str) -> list[Evidence]:
         out = []
+        words = set(tokenize(question, asker))
         for hit in hits:
             c = snap.chunks[hit.pos]
-            scored = {row: self.relevance(snap, question, asker, row, sim) for row, sim in hit.segments[:6]}
+            scored = {row: self.relevance(snap, words, asker, row, sim) for row, sim in hit.segments[:6]}
             if scored:
                 # A list right after the best sentence is what that sentence announces ("seven areas
                 # were identified. The areas are: 1. … 7. …"): it is quoted with it.
@@ -179,7 +198,7 @@ class ChatService:
         if addressed_to_the_assistant(message):  # instructions only ever select what is quoted
             return self._help(snap, lang), [], [], False
 
-        reading = self.read(snap, message, asker)
+        reading = alone = self.read(snap, message, asker)
         history = [t["text"] for t in self.core.store.turns(conversation_id) if t["role"] == "user"]
         strangers = outside_knowledge(message, snap.vocabulary)
         if history and reading.z >= FOLLOWUP_Z and not (reading.support.language == asker and strangers):
@@ -193,7 +212,7 @@ class ChatService:
 
         partners: list[Match] = []
         if asks_for_companies(message) and not strangers and snap.companies:
-            partners = self.partners(snap, reading, asker, lang)
+            partners = self.partners(snap, alone, asker, lang)  # what this message asks for
 
         evidence: list[Evidence] = []
         # A request for partners ("we are looking for…", or any partner question whose documents

@@ -140,21 +140,10 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
 
 
 def _decision_score(assistant, question: str) -> float | None:
-    """How far the question's best evidence stands above its calibrated cut, or None when the
-    word checks (not the cut) decide it; what `--calibrate` tunes."""
     from .chat import ChatService
-    from .grounding import outside_knowledge
-    from .intent import small_talk
     from .language import detect_language
 
-    snap = assistant.snapshot()
-    if small_talk(question):
-        return None
-    lang = detect_language(question)
-    reading = ChatService(assistant).read(snap, question, lang)
-    if reading.support.language == lang and outside_knowledge(question, snap.vocabulary):
-        return None
-    return reading.support.score
+    return ChatService(assistant).decision_score(assistant.snapshot(), question, detect_language(question))
 
 
 def _calibration(assistant, supports: dict[str, list[tuple[float, str]]], lines: list[str]) -> dict[str, Any]:

@@ -229,5 +229,6 @@ def outside_knowledge(question: str, vocabulary: Vocabulary) -> bool:
     """Whether the question's own words show it is about something the knowledge base is not.
 
     Only meaningful when the question and the knowledge it is checked against share a language
-    (see the module's docstring); callers ask it only then."""
+    (see the module's docstring): chat heeds it for documents only when the best evidence is in
+    the asker's language."""
     return bool(unknown_names(question, vocabulary)) or foreign_question(question, vocabulary)

@@ -199,8 +199,8 @@ class Matcher:
             other = snap.companies[pos]
             reasons = []
             row = self._best_row(snap, qvec, tables["offer"], pos)
-            strong = raw is not None and offer_z(snap, raw, written or lang, int(pos)) >= STRONG_FIT_Z
-            if row >= 0 and (offer_best[pos] >= PARTIAL_FIT * top_fit or strong):
+            if row >= 0 and (offer_best[pos] >= PARTIAL_FIT * top_fit or (
+                    raw is not None and offer_z(snap, raw, written or lang, int(pos)) >= STRONG_FIT_Z)):
                 reasons.append(phrase("offers_for_request", lang, offer=snap.cv_text[row], need=wanted))
             elif row >= 0:  # no fit is claimed where the best offer fits far less than the leader's
                 reasons.append(phrase("partial_fit", lang, offer=snap.cv_text[row]))
