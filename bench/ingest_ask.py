@@ -40,7 +40,7 @@ def main() -> None:
     assistant.ingest(None)
     ingest_s = time.perf_counter() - t0
     segs = [r["text"] for r in assistant.store.iter_segments()]
-    rows = assistant.store._query("SELECT role, text FROM company_vectors")
+    rows = assistant.store.company_texts()
     seeks = [r["text"] for r in rows if r["role"] == "seek"]
     others = [r["text"] for r in rows if r["role"] != "seek"]
     n_texts = len(segs) + len(seeks) + len(others)

@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ponte.assistant import Assistant  # noqa: E402
-from ponte.index.store import ChunkRecord, Store  # noqa: E402
+from ponte.index.store import ChunkRecord, open_store  # noqa: E402
 from ponte.models import SearchRequest  # noqa: E402
 from ponte.settings import Settings  # noqa: E402
 from server import pct, serving  # noqa: E402
@@ -68,14 +68,14 @@ def synthetic_store(home: Path, documents: int, dim: int) -> None:
     rng = np.random.default_rng(7)
     settings = Settings(home=home, progress=False)
     Assistant(settings).ingest([ROOT / "corpus" / "companies"])  # real profiles, calibration, encoder meta
-    store = Store(settings.db_path)
+    store = open_store(settings)
     with store.transaction(("documents",)) as conn:
         for d in range(documents):
             sentences = [" ".join(rnd.choice(WORDS) for _ in range(14)).capitalize() + "." for _ in range(8)]
             vectors = rng.standard_normal((8, dim)).astype(np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
             chunks = [ChunkRecord(f"doc{d:05d}#0", 0, f"Report {d}", " ".join(sentences), sentences, vectors)]
-            Store.put_document(conn, f"doc{d:05d}", f"/synthetic/doc{d:05d}.md", f"Report {d}", None,
+            store.put_document(conn, f"doc{d:05d}", f"/synthetic/doc{d:05d}.md", f"Report {d}", None,
                                hashlib.sha256(str(d).encode()).hexdigest(), chunks)
     store.close()
 

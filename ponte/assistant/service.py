@@ -19,7 +19,7 @@ from ..index.encoders import Encoder, get_encoder
 from ..index.lexical import use_stemmer
 from ..index.retriever import Retriever, filter_mask
 from ..index.snapshot import Snapshot
-from ..index.store import Store
+from ..index.store import open_store
 from ..models import (
     ChatRequest, ChatResponse, CompanyList, CompanyProfile, CompanyPublic, Deleted, DocumentInfo,
     DocumentList, IngestReport, Match, MatchRequest, MatchResponse, SearchRequest, SearchResponse,
@@ -37,7 +37,7 @@ class Assistant:
     def __init__(self, settings: Settings, answerer: Answerer | None = None):
         self.settings = settings
         use_stemmer(settings.stemmer)
-        self.store = Store(settings.db_path)
+        self.store = open_store(settings)
         self.retriever = Retriever()
         self.matcher = Matcher(cross_border=settings.cross_border)
         self.answerer: Answerer = answerer or ExtractiveAnswerer()
@@ -272,7 +272,7 @@ class Assistant:
             if self.store.company_row(company_id) is None:
                 raise not_found("company", company_id)
             with self.store.transaction(("companies",)) as conn:
-                conn.execute("DELETE FROM companies WHERE id = ?", (company_id,))
+                self.store.delete_company(conn, company_id)
             self._written()
         return Deleted(id=company_id)
 
@@ -290,7 +290,7 @@ class Assistant:
             if row is None:
                 raise not_found("document", doc_id)
             with self.store.transaction(("documents",)) as conn:
-                conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+                self.store.delete_document(conn, doc_id)
             # An uploaded file goes with its document; files elsewhere belong to the user.
             source = Path(row["source"])
             uploads = (self.settings.home / "uploads").resolve()

@@ -186,7 +186,7 @@ class Snapshot:
     def _read_documents(self, store: Store) -> None:
         dim = self.dim
         chunk_pos: dict[str, int] = {}
-        seg_chunk, seg_vecs = [], []
+        seg_chunk, seg_vecs, seg_ids = [], [], []
         for row in store.iter_segments():
             pos = chunk_pos.get(row["chunk_id"])
             if pos is None:
@@ -196,12 +196,16 @@ class Snapshot:
                                             bool(row["translation"])))
             seg_chunk.append(pos)
             self.seg_texts.append(row["text"])
-            seg_vecs.append(np.frombuffer(row["vec"], dtype=np.float32))
+            seg_vecs.append(row["vec"])
+            seg_ids.append(row["id"])
         self.seg_chunk = np.asarray(seg_chunk, dtype=np.int64)
-        self.seg_vectors = np.vstack(seg_vecs) if seg_vecs else np.zeros((0, dim), dtype=np.float32)
-        self.doc_index = vectors.build(self.seg_vectors, dim, self.ann_min_rows)
-        self.doc_lexical = LexicalIndex([f"{c.title}\n{c.heading}\n{c.text}" for c in self.chunks],
-                                        [c.language for c in self.chunks])
+        self.seg_vectors = np.vstack(seg_vecs).astype(np.float32, copy=False) if seg_vecs else \
+            np.zeros((0, dim), dtype=np.float32)
+        # The store decides what searches: FAISS and BM25 in memory (embedded), or pgvector and
+        # PostgreSQL full-text search (a replica on a shared database).
+        self.doc_index = store.vector_search(self.seg_vectors, np.asarray(seg_ids, dtype=np.int64), dim,
+                                             self.ann_min_rows)
+        self.doc_lexical = store.lexical_search(self.chunks)
         df: dict[str, int] = {}
         for c in self.chunks:
             for term in set(tokenize(c.text, c.language)):
@@ -329,7 +333,9 @@ INDEX_FORMAT = "documents-1"
 
 
 def _index_folder(store: Store, generation: int) -> Path | None:
-    root = store.path.parent / "index"
+    root = store.index_root()
+    if root is None:
+        return None  # a database shared by replicas: nothing derived is kept on local disk
     try:
         root.mkdir(exist_ok=True)
     except OSError:

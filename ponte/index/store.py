@@ -1,8 +1,13 @@
-"""The SQLite store under `$PONTE_HOME`: the one source of truth.
+"""The store: the one source of truth, embedded (SQLite under `$PONTE_HOME`) or PostgreSQL.
 
 Documents, chunks, embedded segments, company profiles and their vectors, conversations.
-Every write is one transaction, so a failure leaves the previous state whole; the FAISS and
-BM25 indexes are derived from these rows (see `snapshot.py`) and can always be rebuilt.
+Every write is one transaction, so a failure leaves the previous state whole; the search indexes
+are derived from these rows (see `snapshot.py`) and can always be rebuilt.
+
+`Store` holds everything the two backends share, written in SQL both accept (`?` placeholders,
+`ON CONFLICT` upserts); `SqliteStore` and `postgres.PostgresStore` add the connection, the schema,
+how a vector is stored and which search indexes serve it. `open_store` is the one place that
+chooses between them.
 """
 from __future__ import annotations
 
@@ -12,9 +17,12 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -74,11 +82,253 @@ class CompanyVectors:
     language: str               # the profile's language, for per-language centring
 
 
-def _blob(vec: np.ndarray) -> bytes:
-    return np.asarray(vec, dtype=np.float32).tobytes()
+def open_store(settings: "Settings") -> "Store":
+    """The store the settings name: PostgreSQL when PONTE_DATABASE_URL is set, else SQLite in $PONTE_HOME."""
+    if settings.database_url:
+        from .postgres import PostgresStore
+
+        return PostgresStore(settings.database_url, settings.home)
+    return SqliteStore(settings.db_path)
+
+
+class Writer:
+    """The connection inside one write transaction, speaking the shared SQL."""
+
+    def __init__(self, store: "Store", conn: Any):
+        self.store = store
+        self.conn = conn
+
+    def execute(self, sql: str, args: Iterable[Any] = ()) -> None:
+        self.conn.execute(self.store.sql(sql), tuple(args))
+
+    def executemany(self, sql: str, rows: list[tuple]) -> None:
+        if rows:
+            self.store.executemany(self.conn, self.store.sql(sql), rows)
 
 
 class Store:
+    """What both backends share; subclasses connect, create the schema and store vectors."""
+
+    backend = "?"
+
+    # --- dialect ----------------------------------------------------------------------------
+
+    def sql(self, text: str) -> str:
+        return text
+
+    def executemany(self, conn: Any, sql: str, rows: list[tuple]) -> None:
+        conn.executemany(sql, rows)
+
+    def vec_in(self, vec: np.ndarray) -> Any:
+        return np.asarray(vec, dtype=np.float32).tobytes()
+
+    def vec_out(self, value: Any) -> np.ndarray:
+        return np.frombuffer(value, dtype=np.float32)
+
+    def index_root(self) -> Path | None:
+        """Where derived indexes may be kept on disk; None: nowhere (a stateless replica)."""
+        return None
+
+    def _query(self, sql: str, args: Iterable[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    def transaction(self, parts: tuple[str, ...] = PARTS):
+        """All-or-nothing write (a context manager yielding a `Writer`); bumps the store's generation
+        and that of each part written ('documents', 'companies'), which the derived indexes of that
+        part are keyed on."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def _bump(self, w: Writer, parts: tuple[str, ...]) -> None:
+        for key in ("generation",) + tuple(f"generation:{p}" for p in parts):
+            w.execute("INSERT INTO meta(key, value) VALUES(?, '1') ON CONFLICT(key) "
+                      "DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)", (key,))
+
+    # --- search indexes over the document part (see snapshot.py) ----------------------------
+
+    def vector_search(self, vectors: np.ndarray, segment_ids: np.ndarray, dim: int, ann_min_rows: int) -> Any:
+        """An object with FAISS's `search(queries, k) -> (similarities, rows)` over the segments."""
+        from . import vectors as faiss_vectors
+
+        return faiss_vectors.build(vectors, dim, ann_min_rows)
+
+    def lexical_search(self, chunks: list[Any]) -> Any:
+        """An object with `scores(query, lang) -> array over chunk positions`."""
+        from .lexical import LexicalIndex
+
+        return LexicalIndex([f"{c.title}\n{c.heading}\n{c.text}" for c in chunks], [c.language for c in chunks])
+
+    # --- meta -------------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0]["value"] if rows else None
+
+    def set_meta(self, w: Writer, key: str, value: str) -> None:
+        w.execute("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                  (key, value))
+
+    def identity(self) -> str:
+        """A random id given to this store when it was created: files derived from it (the index
+        under $PONTE_HOME/index) are never taken for another store's, say after ponte.db was replaced."""
+        found = self.meta("store_id")
+        if found is None:
+            import uuid
+
+            self._query("INSERT INTO meta(key, value) VALUES('store_id', ?) ON CONFLICT(key) DO NOTHING",
+                        (uuid.uuid4().hex,))
+            found = self.meta("store_id")
+        return found
+
+    @property
+    def generation(self) -> int:
+        return int(self.meta("generation") or 0)
+
+    def generations(self) -> dict[str, int]:
+        """The store's generation and each part's, read together."""
+        rows = self._query("SELECT key, value FROM meta WHERE key = 'generation' OR key LIKE 'generation:%'")
+        found = {r["key"].partition(":")[2] or "*": int(r["value"]) for r in rows}
+        return {part: found.get(part, 0) for part in ("*",) + PARTS}
+
+    # --- documents --------------------------------------------------------------------------
+
+    def document_by_source(self, source: str) -> Any:
+        rows = self._query("SELECT * FROM documents WHERE source = ?", (source,))
+        return rows[0] if rows else None
+
+    def document_by_hash(self, digest: str) -> Any:
+        rows = self._query("SELECT * FROM documents WHERE hash = ?", (digest,))
+        return rows[0] if rows else None
+
+    def document(self, doc_id: str) -> Any:
+        rows = self._query("SELECT * FROM documents WHERE id = ?", (doc_id,))
+        return rows[0] if rows else None
+
+    def free_document_id(self, base: str) -> str:
+        taken = {r["id"] for r in self._query("SELECT id FROM documents WHERE id = ? OR id LIKE ?", (base, base + "-%"))}
+        if base not in taken:
+            return base
+        n = 2
+        while f"{base}-{n}" in taken:
+            n += 1
+        return f"{base}-{n}"
+
+    def put_document(self, w: Writer, doc_id: str, source: str, title: str, url: str | None,
+                     digest: str, chunks: list[ChunkRecord], language: str = "en", work: str | None = None,
+                     translation: bool = False) -> None:
+        w.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        w.execute(
+            "INSERT INTO documents(id, source, title, url, hash, updated_at, language, work, translation) "
+            "VALUES(?,?,?,?,?,?,?,?,?)",
+            (doc_id, source, title, url, digest, time.time(), language, work or doc_id, int(translation)),
+        )
+        w.executemany("INSERT INTO chunks(id, doc_id, ord, heading, text) VALUES(?,?,?,?,?)",
+                      [(ch.id, doc_id, ch.ord, ch.heading, ch.text) for ch in chunks])
+        w.executemany(
+            "INSERT INTO segments(chunk_id, ord, text, vec) VALUES(?,?,?,?)",
+            [(ch.id, i, seg, self.vec_in(v)) for ch in chunks for i, (seg, v) in enumerate(zip(ch.segments, ch.vectors))],
+        )
+
+    def delete_document(self, w: Writer, doc_id: str) -> None:
+        w.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def list_documents(self) -> list[Any]:
+        return self._query(
+            "SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.id) AS n_chunks "
+            "FROM documents d ORDER BY d.id"
+        )
+
+    def iter_segments(self) -> Iterator[Any]:
+        """Every segment with its chunk and document, in document order; `vec` is a numpy array."""
+        for row in self._query(
+            "SELECT s.id, s.chunk_id, s.text, s.vec, c.doc_id, c.heading, c.text AS chunk_text, c.ord AS chunk_ord, "
+            "d.title, d.url, d.language, COALESCE(d.work, d.id) AS work, d.translation FROM segments s "
+            "JOIN chunks c ON c.id = s.chunk_id JOIN documents d ON d.id = c.doc_id ORDER BY d.id, c.ord, s.ord"
+        ):
+            row = dict(row)
+            row["vec"] = self.vec_out(row["vec"])
+            yield row
+
+    def set_segment_vectors(self, w: Writer, rows: list[tuple[int, np.ndarray]]) -> None:
+        w.executemany("UPDATE segments SET vec = ? WHERE id = ?", [(self.vec_in(v), sid) for sid, v in rows])
+
+    # --- companies --------------------------------------------------------------------------
+
+    def company_row(self, company_id: str) -> Any:
+        rows = self._query("SELECT * FROM companies WHERE id = ?", (company_id,))
+        return rows[0] if rows else None
+
+    def company_hashes(self, ids: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            rows = self._query(f"SELECT id, hash FROM companies WHERE id IN ({','.join('?' * len(part))})", part)
+            out.update({r["id"]: r["hash"] for r in rows})
+        return out
+
+    def put_company(self, w: Writer, data: dict[str, Any], digest: str, source: str | None,
+                    vectors: CompanyVectors) -> None:
+        w.execute("DELETE FROM companies WHERE id = ?", (data["id"],))
+        w.execute("INSERT INTO companies(id, data, hash, source, updated_at) VALUES(?,?,?,?,?)",
+                  (data["id"], json.dumps(data, ensure_ascii=False), digest, source, time.time()))
+        counters: dict[str, int] = {}
+        rows = []
+        for (role, text), vec in zip(vectors.texts, vectors.vectors):
+            counters[role] = counters.get(role, -1) + 1
+            rows.append((data["id"], role, counters[role], text, vectors.language, np.asarray(vec, np.float32).tobytes()))
+        w.executemany("INSERT INTO company_vectors(company_id, role, ord, text, lang, vec) VALUES(?,?,?,?,?,?)", rows)
+
+    def delete_company(self, w: Writer, company_id: str) -> None:
+        w.execute("DELETE FROM companies WHERE id = ?", (company_id,))
+
+    def all_companies(self) -> list[dict[str, Any]]:
+        return [json.loads(r["data"]) for r in self._query("SELECT data FROM companies ORDER BY id")]
+
+    def company_texts(self) -> list[Any]:
+        return self._query("SELECT id, role, text FROM company_vectors ORDER BY id")
+
+    def set_company_vectors(self, w: Writer, rows: list[tuple[int, np.ndarray]]) -> None:
+        w.executemany("UPDATE company_vectors SET vec = ? WHERE id = ?",
+                      [(np.asarray(v, np.float32).tobytes(), vid) for vid, v in rows])
+
+    def iter_company_vectors(self) -> Iterator[Any]:
+        """Company texts with their vectors (bytes of float32; see `company_vector`)."""
+        yield from self._query("SELECT company_id, role, ord, text, lang, vec FROM company_vectors "
+                               "ORDER BY company_id, role, ord")
+
+    def count(self, table: str) -> int:
+        assert table in {"documents", "chunks", "segments", "companies", "company_vectors"}
+        return int(self._query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"])
+
+    # --- conversations ----------------------------------------------------------------------
+
+    def conversation_language(self, conversation_id: str) -> str | None:
+        rows = self._query("SELECT language FROM conversations WHERE id = ?", (conversation_id,))
+        return rows[0]["language"] if rows else None
+
+    def conversation_exists(self, conversation_id: str) -> bool:
+        return bool(self._query("SELECT 1 AS one FROM conversations WHERE id = ?", (conversation_id,)))
+
+    def add_turns(self, conversation_id: str, language: str, turns: list[tuple[str, str]]) -> None:
+        with self.transaction(()) as w:
+            w.execute("INSERT INTO conversations(id, language, created_at) VALUES(?,?,?) ON CONFLICT(id) DO NOTHING",
+                      (conversation_id, language, time.time()))
+            w.executemany("INSERT INTO turns(conversation_id, role, text, created_at) VALUES(?,?,?,?)",
+                          [(conversation_id, role, text, time.time()) for role, text in turns])
+
+    def turns(self, conversation_id: str, limit: int = 10) -> list[Any]:
+        rows = self._query("SELECT role, text FROM turns WHERE conversation_id = ? ORDER BY id DESC LIMIT ?",
+                           (conversation_id, limit))
+        return list(reversed(rows))
+
+
+class SqliteStore(Store):
+    """The embedded default: one SQLite file, `$PONTE_HOME/ponte.db`, in WAL mode."""
+
+    backend = "embedded"
+
     def __init__(self, path: Path):
         from ..errors import PonteError
 
@@ -111,36 +361,33 @@ class Store:
             if column not in have:
                 self._conn.execute(f"ALTER TABLE documents ADD COLUMN {column} {ddl}")
 
-    # --- transactions -----------------------------------------------------------------------
+    def index_root(self) -> Path | None:
+        return self.path.parent / "index"
 
     class _Txn:
-        def __init__(self, store: "Store", parts: tuple[str, ...]):
+        def __init__(self, store: "SqliteStore", parts: tuple[str, ...]):
             self.store = store
             self.parts = parts
 
-        def __enter__(self) -> sqlite3.Connection:
+        def __enter__(self) -> Writer:
             self.store._lock.acquire()
             self.store._conn.execute("BEGIN IMMEDIATE")
-            return self.store._conn
+            self.writer = Writer(self.store, self.store._conn)
+            return self.writer
 
         def __exit__(self, exc_type, exc, tb):
             try:
                 if exc_type is None:
-                    conn = self.store._conn
-                    for key in ("generation",) + tuple(f"generation:{p}" for p in self.parts):
-                        conn.execute(
-                            "INSERT INTO meta(key, value) VALUES(?, '1') ON CONFLICT(key) "
-                            "DO UPDATE SET value = CAST(value AS INTEGER) + 1", (key,))
-                    conn.execute("COMMIT")
+                    if self.parts:
+                        self.store._bump(self.writer, self.parts)
+                    self.store._conn.execute("COMMIT")
                 else:
                     self.store._conn.execute("ROLLBACK")
             finally:
                 self.store._lock.release()
 
-    def transaction(self, parts: tuple[str, ...] = PARTS) -> "_Txn":
-        """All-or-nothing write; bumps the store's generation and that of each part written
-        ('documents', 'companies'), which the derived indexes of that part are keyed on."""
-        return Store._Txn(self, tuple(parts))
+    def transaction(self, parts: tuple[str, ...] = PARTS) -> "SqliteStore._Txn":
+        return SqliteStore._Txn(self, tuple(parts))
 
     def _query(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -149,154 +396,3 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
-
-    # --- meta -------------------------------------------------------------------------------
-
-    def meta(self, key: str) -> str | None:
-        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
-        return rows[0]["value"] if rows else None
-
-    @staticmethod
-    def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
-        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", (key, value))
-
-    def identity(self) -> str:
-        """A random id given to this store when it was created: files derived from it (the index
-        under $PONTE_HOME/index) are never taken for another store's, say after ponte.db was replaced."""
-        found = self.meta("store_id")
-        if found is None:
-            import uuid
-
-            with self._lock:
-                self._conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES('store_id', ?)", (uuid.uuid4().hex,))
-            found = self.meta("store_id")
-        return found
-
-    @property
-    def generation(self) -> int:
-        return int(self.meta("generation") or 0)
-
-    def generations(self) -> dict[str, int]:
-        """The store's generation and each part's, read together."""
-        rows = self._query("SELECT key, value FROM meta WHERE key = 'generation' OR key LIKE 'generation:%'")
-        found = {r["key"].partition(":")[2] or "*": int(r["value"]) for r in rows}
-        return {part: found.get(part, 0) for part in ("*",) + PARTS}
-
-    # --- documents --------------------------------------------------------------------------
-
-    def document_by_source(self, source: str) -> sqlite3.Row | None:
-        rows = self._query("SELECT * FROM documents WHERE source = ?", (source,))
-        return rows[0] if rows else None
-
-    def document_by_hash(self, digest: str) -> sqlite3.Row | None:
-        rows = self._query("SELECT * FROM documents WHERE hash = ?", (digest,))
-        return rows[0] if rows else None
-
-    def document(self, doc_id: str) -> sqlite3.Row | None:
-        rows = self._query("SELECT * FROM documents WHERE id = ?", (doc_id,))
-        return rows[0] if rows else None
-
-    def free_document_id(self, base: str) -> str:
-        taken = {r["id"] for r in self._query("SELECT id FROM documents WHERE id = ? OR id LIKE ?", (base, base + "-%"))}
-        if base not in taken:
-            return base
-        n = 2
-        while f"{base}-{n}" in taken:
-            n += 1
-        return f"{base}-{n}"
-
-    @staticmethod
-    def put_document(conn: sqlite3.Connection, doc_id: str, source: str, title: str, url: str | None,
-                     digest: str, chunks: list[ChunkRecord], language: str = "en", work: str | None = None,
-                     translation: bool = False) -> None:
-        conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
-        conn.execute(
-            "INSERT INTO documents(id, source, title, url, hash, updated_at, language, work, translation) "
-            "VALUES(?,?,?,?,?,?,?,?,?)",
-            (doc_id, source, title, url, digest, time.time(), language, work or doc_id, int(translation)),
-        )
-        for ch in chunks:
-            conn.execute("INSERT INTO chunks(id, doc_id, ord, heading, text) VALUES(?,?,?,?,?)",
-                         (ch.id, doc_id, ch.ord, ch.heading, ch.text))
-            conn.executemany(
-                "INSERT INTO segments(chunk_id, ord, text, vec) VALUES(?,?,?,?)",
-                [(ch.id, i, seg, _blob(v)) for i, (seg, v) in enumerate(zip(ch.segments, ch.vectors))],
-            )
-
-    def list_documents(self) -> list[sqlite3.Row]:
-        return self._query(
-            "SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.id) AS n_chunks "
-            "FROM documents d ORDER BY d.id"
-        )
-
-    def iter_segments(self) -> Iterator[sqlite3.Row]:
-        yield from self._query(
-            "SELECT s.id, s.chunk_id, s.text, s.vec, c.doc_id, c.heading, c.text AS chunk_text, c.ord AS chunk_ord, "
-            "d.title, d.url, d.language, COALESCE(d.work, d.id) AS work, d.translation FROM segments s JOIN chunks c ON c.id = s.chunk_id JOIN documents d ON d.id = c.doc_id "
-            "ORDER BY d.id, c.ord, s.ord"
-        )
-
-    # --- companies --------------------------------------------------------------------------
-
-    def company_row(self, company_id: str) -> sqlite3.Row | None:
-        rows = self._query("SELECT * FROM companies WHERE id = ?", (company_id,))
-        return rows[0] if rows else None
-
-    def company_hashes(self, ids: list[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
-            rows = self._query(f"SELECT id, hash FROM companies WHERE id IN ({','.join('?' * len(part))})", part)
-            out.update({r["id"]: r["hash"] for r in rows})
-        return out
-
-    @staticmethod
-    def put_company(conn: sqlite3.Connection, data: dict[str, Any], digest: str, source: str | None,
-                    vectors: CompanyVectors) -> None:
-        conn.execute("DELETE FROM companies WHERE id = ?", (data["id"],))
-        conn.execute("INSERT INTO companies(id, data, hash, source, updated_at) VALUES(?,?,?,?,?)",
-                     (data["id"], json.dumps(data, ensure_ascii=False), digest, source, time.time()))
-        counters: dict[str, int] = {}
-        rows = []
-        for (role, text), vec in zip(vectors.texts, vectors.vectors):
-            counters[role] = counters.get(role, -1) + 1
-            rows.append((data["id"], role, counters[role], text, vectors.language, _blob(vec)))
-        conn.executemany("INSERT INTO company_vectors(company_id, role, ord, text, lang, vec) VALUES(?,?,?,?,?,?)", rows)
-
-    def all_companies(self) -> list[dict[str, Any]]:
-        return [json.loads(r["data"]) for r in self._query("SELECT data FROM companies ORDER BY id")]
-
-    def iter_company_vectors(self) -> Iterator[sqlite3.Row]:
-        yield from self._query("SELECT company_id, role, ord, text, lang, vec FROM company_vectors ORDER BY company_id, role, ord")
-
-    def count(self, table: str) -> int:
-        assert table in {"documents", "chunks", "segments", "companies", "company_vectors"}
-        return int(self._query(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"])
-
-    # --- conversations ----------------------------------------------------------------------
-
-    def conversation_language(self, conversation_id: str) -> str | None:
-        rows = self._query("SELECT language FROM conversations WHERE id = ?", (conversation_id,))
-        return rows[0]["language"] if rows else None
-
-    def conversation_exists(self, conversation_id: str) -> bool:
-        return bool(self._query("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)))
-
-    def add_turns(self, conversation_id: str, language: str, turns: list[tuple[str, str]]) -> None:
-        with self._lock:
-            conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute("INSERT OR IGNORE INTO conversations(id, language, created_at) VALUES(?,?,?)",
-                             (conversation_id, language, time.time()))
-                conn.executemany("INSERT INTO turns(conversation_id, role, text, created_at) VALUES(?,?,?,?)",
-                                 [(conversation_id, role, text, time.time()) for role, text in turns])
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-
-    def turns(self, conversation_id: str, limit: int = 10) -> list[sqlite3.Row]:
-        rows = self._query("SELECT role, text FROM turns WHERE conversation_id = ? ORDER BY id DESC LIMIT ?",
-                           (conversation_id, limit))
-        return list(reversed(rows))

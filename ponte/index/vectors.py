@@ -48,8 +48,9 @@ def build(vectors: np.ndarray, dim: int, ann_min_rows: int = ANN_MIN_ROWS) -> fa
     return index
 
 
-def is_approximate(index: faiss.Index) -> bool:
-    return not isinstance(index, faiss.IndexFlat)
+def is_approximate(index: object) -> bool:
+    """A FAISS index other than exact search (other searchers, such as pgvector's, are not FAISS)."""
+    return isinstance(index, faiss.Index) and not isinstance(index, faiss.IndexFlat)
 
 
 def save(index: faiss.Index, path: Path) -> None:
