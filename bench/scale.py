@@ -1,6 +1,7 @@
 """Issue 10 figures for the embedded backend (2 cores, no GPU).
 
     .venv/bin/python bench/scale.py [--documents 2000] [--resume-docs 80]
+    .venv/bin/python bench/scale.py --postgres "$(scripts/postgres start)" [--postgres-vectors 100000]
 
 1. Cold `ponte search` (a new process: imports, encoder, index) on the shipped corpus, beside the
    same on a knowledge base of DOCUMENTS documents of 8 sentences (synthetic text and unit vectors
@@ -14,6 +15,9 @@
    is found (goals at 1M: p50 <= 30 ms, open <= 2 s, RSS <= 2.5 GB); and recall@10 of the
    approximate index against exact search on real E5 embeddings (every sentence and question of
    the repository's corpora and eval sets), built as Ponte builds it for that many vectors.
+6. With --postgres: the same store on PostgreSQL + pgvector at 100 000 vectors (write rate, a
+   replica's open time, HNSW search p50/p95 and recall@10 against exact, RSS, and the time until a
+   write through one replica is visible through another).
 """
 from __future__ import annotations
 
@@ -232,13 +236,112 @@ def real_recall() -> str:
             f"{at_share:.3f} probing the share of lists used at 1M vectors (nprobe {approx.nprobe}) (goal >= 0.95)")
 
 
+PG_PROBE = r"""
+import os, sys, time, resource
+sys.path.insert(0, sys.argv[2])
+import numpy as np
+t0 = time.perf_counter()
+from ponte.assistant import Assistant
+from ponte.models import SearchRequest
+from ponte.settings import Settings
+a = Assistant(Settings(progress=False))
+snap = a.snapshot()
+opened = time.perf_counter() - t0
+rng = np.random.default_rng(5)
+queries = rng.standard_normal((100, 384)).astype(np.float32)
+queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+times, hits = [], 0
+for q in queries:
+    t = time.perf_counter()
+    sims, rows = snap.doc_index.search(q[None, :], 10)
+    times.append((time.perf_counter() - t) * 1000)
+    exact = np.argsort(-(snap.seg_vectors @ q))[:10]
+    hits += len(set(rows[0].tolist()) & set(exact.tolist()))
+full = []
+for i in range(50):
+    t = time.perf_counter()
+    a.search(SearchRequest(query=f"forged flanges for the shipyard {i}", k=5))
+    full.append((time.perf_counter() - t) * 1000)
+times.sort(); full.sort()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{opened:.2f} {times[50]:.2f} {times[95]:.2f} {hits / 1000:.3f} {full[25]:.1f} {full[47]:.1f} {rss:.0f}")
+"""
+
+
+def postgres_scale(admin_url: str, n: int) -> None:
+    """The PostgreSQL backend with N synthetic sentence vectors: write rate, a replica's open time,
+    pgvector HNSW search p50/p95 and recall@10 against exact search, full search p50, RSS, and the
+    time until a write through one replica is seen by another."""
+    import psycopg
+
+    name = f"ponte_bench_{os.getpid()}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    url = admin_url.rsplit("/", 1)[0] + "/" + name
+    home = Path(tempfile.mkdtemp(prefix="ponte-bench-pg-"))
+    os.environ["PONTE_DATABASE_URL"] = url
+    try:
+        t0 = time.perf_counter()
+        synthetic_store(home, n // 8, 384)
+        wrote = time.perf_counter() - t0
+        print(f"PostgreSQL, {n:,} sentence vectors written through the store (HNSW and full-text indexes "
+              f"maintained): {wrote:.0f} s ({n / wrote:.0f} sentences/s)", flush=True)
+        env = {**os.environ, "PONTE_HOME": str(home / "replica"), "PONTE_PROGRESS": "false"}
+        out = subprocess.run([sys.executable, "-c", PG_PROBE, "", str(ROOT)], env=env, capture_output=True,
+                             text=True, timeout=1800)
+        if out.returncode != 0:
+            print(f"PostgreSQL probe failed: {out.stderr.strip()[-400:]}")
+            return
+        opened, p50, p95, recall, s50, s95, rss = out.stdout.split()
+        print(f"PostgreSQL, {n:,} vectors: replica open {float(opened):.2f} s, pgvector HNSW search p50 {p50} ms, "
+              f"p95 {p95} ms, recall@10 against exact {recall} (random unit vectors: the hard case); "
+              f"full `search` p50 {s50} ms, p95 {s95} ms; replica RSS {rss} MB", flush=True)
+        # Two replicas in one process, each with its own connection: a company written through
+        # one, then a document, and the time until the other one's search returns it.
+        one = Assistant(Settings(home=home / "r1", progress=False))
+        two = Assistant(Settings(home=home / "r2", progress=False))
+        one.snapshot(), two.snapshot()
+        from ponte.models import CompanyProfile
+
+        profile = CompanyProfile(id="zz-bench", name="Zeta Anodising Bench", country="IT", region="Lombardia",
+                                 description="Hard anodising of aluminium parts for naval pumps.",
+                                 offers=["Hard anodising"])
+        t0 = time.perf_counter()
+        one.put_company("zz-bench", profile)
+        while two.search(SearchRequest(query="hard anodising aluminium", kind="company", k=1)).results[0].id != "zz-bench":
+            time.sleep(0.01)
+        company_s = time.perf_counter() - t0
+        note = home / "note.md"
+        note.write_text("# Bench note\n\nThe Zeta yard in Ipojuca launched its third floating dock.\n", encoding="utf-8")
+        t0 = time.perf_counter()
+        one.ingest([note])
+        while not any(r.source_id == "note" for r in two.search(SearchRequest(query="Zeta yard floating dock", k=3)).results):
+            time.sleep(0.01)
+        document_s = time.perf_counter() - t0
+        print(f"PostgreSQL, {n:,} vectors: a company written through one replica is found through another after "
+              f"{company_s:.2f} s; a document after {document_s:.2f} s (the other replica reloads the document part)")
+        one.store.close(), two.store.close()
+    finally:
+        os.environ.pop("PONTE_DATABASE_URL", None)
+        shutil.rmtree(home, ignore_errors=True)
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--postgres", metavar="ADMIN_URL", help="measure the PostgreSQL backend on this server "
+                    "(`scripts/postgres start` prints one) instead of the embedded one")
+    ap.add_argument("--postgres-vectors", type=int, default=100_000)
     ap.add_argument("--documents", type=int, default=2000)
     ap.add_argument("--resume-docs", type=int, default=80)
     ap.add_argument("--vectors", default="100000,1000000", help="sizes for the vector-index part ('' to skip)")
     ap.add_argument("--only-vectors", action="store_true", help="run only the vector-index part")
     args = ap.parse_args()
+    if args.postgres:
+        postgres_scale(args.postgres, args.postgres_vectors)
+        return
     if args.only_vectors:
         for n in [int(v) for v in args.vectors.split(",") if v.strip()]:
             print(vector_scale(n), flush=True)

@@ -1,7 +1,6 @@
 """Issue 9: bounded cost per request, no lost writes, no leaked contacts, strict input, clear errors."""
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 
@@ -12,7 +11,7 @@ import pytest
 from ponte.index.encoders import MAX_QUERY_CHARS, clip, get_encoder
 from ponte.models import SearchRequest
 
-from .conftest import ROOT
+from .conftest import ROOT, store_of
 from .test_api import ADMIN, STAFF, assert_error, free_port, make_client, start_server
 
 PONTE = [sys.executable, "-m", "ponte.cli"]
@@ -55,8 +54,9 @@ def test_two_ingests_at_once_lose_and_double_nothing(tmp_path):
         assert p.returncode == 0, err
         reports.append(json.loads(out))
     assert sorted(r["added"] for r in reports) == [40, 40]
-    conn = sqlite3.connect(tmp_path / "home" / "ponte.db")
-    sources = [r[0] for r in conn.execute("SELECT source FROM documents")]
+    store = store_of(tmp_path / "home")
+    sources = [r["source"] for r in store._query("SELECT source FROM documents")]
+    store.close()
     assert len(sources) == 80 and len(set(sources)) == 80
     again = json.loads(run(["ingest", str(tmp_path / "a"), str(tmp_path / "b"), "--json"], env).stdout)
     assert again["unchanged"] == 80 and again["added"] == 0 and again["documents"] == 80
@@ -79,8 +79,9 @@ def test_api_uploads_beside_a_cli_ingest_lose_and_double_nothing(tmp_path, home)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     assert json.loads(out)["added"] == 30
-    conn = sqlite3.connect(home / "ponte.db")
-    titles = [r[0] for r in conn.execute("SELECT title FROM documents WHERE title LIKE '% note %'")]
+    store = store_of(home)
+    titles = [r["title"] for r in store._query("SELECT title FROM documents WHERE title LIKE '% note %'")]
+    store.close()
     assert len(titles) == 40 and len(set(titles)) == 40
 
 
@@ -194,18 +195,31 @@ def test_cli_errors_are_one_line_and_non_zero(tmp_path, cli_env):
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "notes.xyz").write_text("nothing to index", encoding="utf-8")
+    cases = [
+        (["ingest", str(bad)], cli_env, "missing required column"),
+        (["ingest", str(empty)], cli_env, "no supported files"),
+        (["ask", "hello"], {**cli_env, "PONTE_ENCODER": "no-such-model"}, "not an encoder Ponte knows"),
+        (["ask", "hello"], {**cli_env, "PONTE_DATABASE_URL": "mysql://x@127.0.0.1/db"}, "must start with postgresql://"),
+        (["ask", "hello"], {**cli_env, "PONTE_DATABASE_URL": "postgresql://nobody:secret@127.0.0.1:9/none"},
+         "cannot use the PostgreSQL database at postgresql://nobody:***@127.0.0.1:9/none"),
+    ]
+    _one_line_errors(cases)
+
+
+@pytest.mark.embedded_only
+def test_cli_errors_about_the_data_home_are_one_line(tmp_path, cli_env):
     afile = tmp_path / "home-is-a-file"
     afile.write_text("not a folder", encoding="utf-8")
     corrupt = tmp_path / "corrupt"
     corrupt.mkdir()
     (corrupt / "ponte.db").write_bytes(b"this is not sqlite" * 100)
-    cases = [
-        (["ingest", str(bad)], cli_env, "missing required column"),
-        (["ingest", str(empty)], cli_env, "no supported files"),
+    _one_line_errors([
         (["ask", "hello"], {**cli_env, "PONTE_HOME": str(afile)}, "is a file"),
         (["ask", "hello"], {**cli_env, "PONTE_HOME": str(corrupt)}, "not a readable Ponte store"),
-        (["ask", "hello"], {**cli_env, "PONTE_ENCODER": "no-such-model"}, "not an encoder Ponte knows"),
-    ]
+    ])
+
+
+def _one_line_errors(cases) -> None:
     for args, env, expected in cases:
         out = run(args, env)
         assert out.returncode != 0, (args, out.stdout)

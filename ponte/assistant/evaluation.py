@@ -187,6 +187,7 @@ def _external_eval(assistant, sets: dict[Path, list[dict[str, Any]]], documents:
     from .service import Assistant
 
     homes: dict[Path, Any] = {}
+    scratch: list[str] = []  # on PostgreSQL: one throw-away schema per knowledge base
     tmp = Path(tempfile.mkdtemp(prefix="ponte-eval-"))
     rows: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     failures: list[str] = []
@@ -195,8 +196,13 @@ def _external_eval(assistant, sets: dict[Path, list[dict[str, Any]]], documents:
         for path, items in sets.items():
             folder = documents or _documents_folder(path, items)
             if folder not in homes:
-                settings = assistant.settings.model_copy(update={"home": tmp / f"kb{len(homes)}", "progress": False})
-                kb = Assistant(settings, answerer=assistant.answerer)
+                update: dict[str, Any] = {"home": tmp / f"kb{len(homes)}", "progress": False}
+                if assistant.settings.database_url:
+                    from ..index.postgres import scratch_schema
+
+                    update["database_url"] = scratch_schema(assistant.settings.database_url)
+                    scratch.append(update["database_url"])
+                kb = Assistant(assistant.settings.model_copy(update=update), answerer=assistant.answerer)
                 report = kb.ingest([folder])
                 if not report.documents:
                     raise PonteError("invalid_eval", f"no documents could be ingested from {folder}")
@@ -234,6 +240,11 @@ def _external_eval(assistant, sets: dict[Path, list[dict[str, Any]]], documents:
         for kb in homes.values():
             kb.store.close()
         shutil.rmtree(tmp, ignore_errors=True)
+        if scratch:
+            from ..index.postgres import drop_scratch_schema
+
+            for url in scratch:
+                drop_scratch_schema(url)
 
     table = {}
     lines = ["set                      lang  answered        baseline        off-topic declined  near declined  answer chars"]

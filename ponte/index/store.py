@@ -85,6 +85,14 @@ class CompanyVectors:
 def open_store(settings: "Settings") -> "Store":
     """The store the settings name: PostgreSQL when PONTE_DATABASE_URL is set, else SQLite in $PONTE_HOME."""
     if settings.database_url:
+        try:
+            import pgvector  # noqa: F401
+            import psycopg  # noqa: F401
+        except ImportError as exc:
+            from ..errors import PonteError
+
+            raise PonteError("store_unreadable", "PONTE_DATABASE_URL needs the PostgreSQL driver: "
+                             "pip install 'ponte[postgres]'") from exc
         from .postgres import PostgresStore
 
         return PostgresStore(settings.database_url, settings.home)
