@@ -247,3 +247,14 @@ def test_unicode_upload_names_and_deleting_removes_the_upload(home):
         assert not upload.exists()
         for name in ("../escape.md", ".hidden.md", "a/b.md"):
             assert_error(client.post("/v1/documents", headers=ADMIN, files={"file": (name, b"# x\n\ntext")}), 400)
+
+
+def test_nul_characters_in_any_text_are_stored_without_error(home):
+    """PostgreSQL text cannot hold NUL (SQLite can): schemathesis found a 500 on the PostgreSQL store."""
+    with make_client(home) as client:
+        r = client.post("/v1/chat", json={"message": "Who supports\u0000 MetalMec?", "conversation_id": "c\u0000 1"})
+        assert r.status_code == 200, r.text
+        again = client.post("/v1/chat", json={"message": "ok", "conversation_id": r.json()["conversation_id"]})
+        assert again.status_code == 200
+        profile = {"id": "zz-nul", "name": "Nul\u0000 Forge", "country": "IT", "description": "Forgiatura\u0000 di flange."}
+        assert client.put("/v1/companies/zz-nul", json=profile, headers=ADMIN).status_code in (200, 201)

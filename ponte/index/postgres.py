@@ -109,6 +109,10 @@ class PostgresStore(Store):
     def sql(self, text: str) -> str:
         return text.replace("%", "%%").replace("?", "%s")
 
+    def params(self, args: Iterable[Any]) -> tuple:
+        # PostgreSQL text cannot hold NUL characters (SQLite can); they carry nothing a reader needs.
+        return tuple(a.replace("\x00", "") if isinstance(a, str) else a for a in args)
+
     def executemany(self, conn: Any, sql: str, rows: list[tuple]) -> None:
         with conn.cursor() as cur:
             cur.executemany(sql, rows)
@@ -126,12 +130,12 @@ class PostgresStore(Store):
 
         with self._lock:
             try:
-                cur = self._conn.execute(self.sql(sql), tuple(args))
+                cur = self._conn.execute(self.sql(sql), self.params(args))
             except psycopg.OperationalError:
                 if not self._conn.closed:
                     raise
                 self._connect()  # the server restarted or dropped us: once more on a new connection
-                cur = self._conn.execute(self.sql(sql), tuple(args))
+                cur = self._conn.execute(self.sql(sql), self.params(args))
             return cur.fetchall() if cur.description else []
 
     def close(self) -> None:

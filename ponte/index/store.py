@@ -107,11 +107,11 @@ class Writer:
         self.conn = conn
 
     def execute(self, sql: str, args: Iterable[Any] = ()) -> None:
-        self.conn.execute(self.store.sql(sql), tuple(args))
+        self.conn.execute(self.store.sql(sql), self.store.params(args))
 
     def executemany(self, sql: str, rows: list[tuple]) -> None:
         if rows:
-            self.store.executemany(self.conn, self.store.sql(sql), rows)
+            self.store.executemany(self.conn, self.store.sql(sql), [self.store.params(r) for r in rows])
 
 
 class Store:
@@ -123,6 +123,9 @@ class Store:
 
     def sql(self, text: str) -> str:
         return text
+
+    def params(self, args: Iterable[Any]) -> tuple:
+        return tuple(args)
 
     def executemany(self, conn: Any, sql: str, rows: list[tuple]) -> None:
         conn.executemany(sql, rows)
