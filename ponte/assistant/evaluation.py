@@ -4,7 +4,9 @@ QA lines: {"question", "language", "facts": [...]} (every fact must appear in th
 optionally "evidence" (text a top-k chunk must hold; default the first fact), "conversation"
 (earlier questions, asked first), "partners" (ids, one must be suggested), or
 "out_of_scope": true (the answer must decline).
-Matching lines: {"company_id" | "need", "expected": [...], "avoid_first": [...]}.
+Matching lines: {"company_id" | "need", "expected": [...], "avoid_first": [...], "offer": [...],
+"kind": "..."}: `offer` lists texts the first reason of a correct first suggestion should quote;
+a `profiles.jsonl` beside the set is ingested into a temporary knowledge base and scored alone.
 External (SQuAD-style) lines: {"question", "lang", "answers": [gold spans], "kind": "answerable" |
 "unanswerable" | "near", "gold_file": "en/doc.md"}: the folder named by the gold files (relative to
 the set's own folder, or `--documents DIR`) is ingested into a temporary data home, so the user's
@@ -45,7 +47,9 @@ def _load(path: Path) -> list[dict[str, Any]]:
 def run_eval(assistant, path: Path, calibrate: bool = False, documents: Path | None = None) -> dict[str, Any]:
     items = _load(path)
     if all("company_id" in i or "need" in i for i in items):
-        return _match_eval(assistant, items)
+        # A matching set with its own profiles beside it is scored on them alone.
+        profiles = path.parent / "profiles.jsonl"
+        return _match_eval(assistant, items, profiles if profiles.exists() else None)
     if all("kind" in i and "answers" in i for i in items):
         return _external_eval(assistant, {path: items}, documents, calibrate)
     return _qa_eval(assistant, items, calibrate)
@@ -175,6 +179,28 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
 
 
+def _scratch(assistant, home: Path, scratch: list[str]):
+    """A new, empty Assistant for a temporary knowledge base: its own data home and, on
+    PostgreSQL, its own schema (noted in `scratch` for `_drop_scratch`)."""
+    from .service import Assistant
+
+    update: dict[str, Any] = {"home": home, "progress": False}
+    if assistant.settings.database_url:
+        from ..index.postgres import scratch_schema
+
+        update["database_url"] = scratch_schema(assistant.settings.database_url)
+        scratch.append(update["database_url"])
+    return Assistant(assistant.settings.model_copy(update=update), answerer=assistant.answerer)
+
+
+def _drop_scratch(scratch: list[str]) -> None:
+    if scratch:
+        from ..index.postgres import drop_scratch_schema
+
+        for url in scratch:
+            drop_scratch_schema(url)
+
+
 def _external_eval(assistant, sets: dict[Path, list[dict[str, Any]]], documents: Path | None,
                    calibrate: bool) -> dict[str, Any]:
     """Score SQuAD-style sets on their own knowledge bases, built in temporary data homes.
@@ -196,13 +222,7 @@ def _external_eval(assistant, sets: dict[Path, list[dict[str, Any]]], documents:
         for path, items in sets.items():
             folder = documents or _documents_folder(path, items)
             if folder not in homes:
-                update: dict[str, Any] = {"home": tmp / f"kb{len(homes)}", "progress": False}
-                if assistant.settings.database_url:
-                    from ..index.postgres import scratch_schema
-
-                    update["database_url"] = scratch_schema(assistant.settings.database_url)
-                    scratch.append(update["database_url"])
-                kb = Assistant(assistant.settings.model_copy(update=update), answerer=assistant.answerer)
+                kb = _scratch(assistant, tmp / f"kb{len(homes)}", scratch)
                 report = kb.ingest([folder])
                 if not report.documents:
                     raise PonteError("invalid_eval", f"no documents could be ingested from {folder}")
@@ -240,11 +260,7 @@ def _external_eval(assistant, sets: dict[Path, list[dict[str, Any]]], documents:
         for kb in homes.values():
             kb.store.close()
         shutil.rmtree(tmp, ignore_errors=True)
-        if scratch:
-            from ..index.postgres import drop_scratch_schema
-
-            for url in scratch:
-                drop_scratch_schema(url)
+        _drop_scratch(scratch)
 
     table = {}
     lines = ["set                      lang  answered        baseline        off-topic declined  near declined  answer chars"]
@@ -307,33 +323,73 @@ def _fmt(x: float | None) -> str:
     return "  -  " if x is None else f"{x:5.3f}"
 
 
-def _match_eval(assistant, items: list[dict[str, Any]]) -> dict[str, Any]:
+def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = None) -> dict[str, Any]:
+    """hit@3 and MRR of the expected partners; how often a company named in `avoid_first` (a fellow
+    seeker, a twin, the maker of the asker's own product) comes first; and whether the first
+    reason of the top suggestion names one of the expected `offer`s (reason relevance). With
+    `profiles`, the cases are scored on those profiles alone, in a temporary knowledge base."""
+    scratch: list[str] = []
+    tmp = None
+    if profiles is not None:
+        tmp = Path(tempfile.mkdtemp(prefix="ponte-eval-match-"))
+        scored = _scratch(assistant, tmp / "kb", scratch)
+        report = scored.ingest([profiles])
+        if not report.companies or report.rejected:
+            raise PonteError("invalid_eval", f"{profiles}: {report.companies} profiles ingested, {report.rejected} rejected")
+    else:
+        scored = assistant
     groups: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    kinds: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     failures = []
-    for item in items:
-        key = "company" if "company_id" in item else f"need-{item.get('language', 'en')}"
-        req = MatchRequest(company_id=item.get("company_id"), need=item.get("need"), k=10,
-                           language=item.get("language"))
-        ranked = [m.company_id for m in assistant.match(req).matches]
-        expected = set(item["expected"])
-        rank = next((i + 1 for i, cid in enumerate(ranked) if cid in expected), None)
-        g = groups[key]
-        g["cases"] += 1
-        g["hit@3"] += bool(rank and rank <= 3)
-        g["mrr"] += 1.0 / rank if rank else 0.0
-        g["twin_first"] += bool(ranked and ranked[0] in set(item.get("avoid_first", [])))
-        if not rank or rank > 3 or (ranked and ranked[0] in set(item.get("avoid_first", []))):
-            failures.append(f"{item.get('company_id') or item.get('need')}: expected {sorted(expected)} got {ranked[:3]}")
-    table = {}
-    for key, g in sorted(groups.items()):
-        table[key] = {"cases": int(g["cases"]), "hit@3": round(g["hit@3"] / g["cases"], 4),
-                      "mrr": round(g["mrr"] / g["cases"], 4), "twin_or_fellow_first": int(g["twin_first"])}
-    n = sum(g["cases"] for g in groups.values())
-    overall = {"cases": int(n), "hit@3": round(sum(g["hit@3"] for g in groups.values()) / n, 4),
-               "mrr": round(sum(g["mrr"] for g in groups.values()) / n, 4),
-               "twin_or_fellow_first": int(sum(g["twin_first"] for g in groups.values()))}
-    lines = ["set            cases  hit@3   MRR    twin/fellow first"]
-    for key, r in list(table.items()) + [("all", overall)]:
-        lines.append(f"{key:<14} {r['cases']:>5}  {r['hit@3']:.3f}  {r['mrr']:.3f}  {r['twin_or_fellow_first']}")
+    try:
+        for item in items:
+            key = "company" if "company_id" in item else f"need-{item.get('language', 'en')}"
+            req = MatchRequest(company_id=item.get("company_id"), need=item.get("need"), k=10,
+                               language=item.get("language"))
+            matches = scored.match(req).matches
+            ranked = [m.company_id for m in matches]
+            expected = set(item["expected"])
+            rank = next((i + 1 for i, cid in enumerate(ranked) if cid in expected), None)
+            avoided = bool(ranked and ranked[0] in set(item.get("avoid_first", [])))
+            offers = [_norm(o) for o in item.get("offer", [])]
+            reason_ok = bool(rank == 1 and offers and matches[0].reasons
+                             and any(o in _norm(matches[0].reasons[0]) for o in offers))
+            for g in (groups[key], kinds[item.get("kind", "-")]):
+                g["cases"] += 1
+                g["hit@1"] += rank == 1
+                g["hit@3"] += bool(rank and rank <= 3)
+                g["mrr"] += 1.0 / rank if rank else 0.0
+                g["twin_first"] += avoided
+                g["reasoned"] += bool(offers)
+                g["reason_ok"] += reason_ok
+            if not rank or rank > 3 or avoided:
+                failures.append(f"{item.get('company_id') or item.get('need')}: expected {sorted(expected)} got {ranked[:3]}")
+            elif offers and rank == 1 and not reason_ok:
+                failures.append(f"{item.get('company_id') or item.get('need')}: reason names none of {item['offer']}: "
+                                f"{matches[0].reasons[0] if matches[0].reasons else '(none)'}")
+    finally:
+        if tmp is not None:
+            scored.store.close()
+            shutil.rmtree(tmp, ignore_errors=True)
+        _drop_scratch(scratch)
+
+    def figures(g) -> dict[str, Any]:
+        return {"cases": int(g["cases"]), "hit@1": round(g["hit@1"] / g["cases"], 4),
+                "hit@3": round(g["hit@3"] / g["cases"], 4), "mrr": round(g["mrr"] / g["cases"], 4),
+                "twin_or_fellow_first": int(g["twin_first"]),
+                "reason_relevant": round(g["reason_ok"] / g["reasoned"], 4) if g["reasoned"] else None}
+
+    table = {key: figures(g) for key, g in sorted(groups.items())}
+    by_kind = {key: figures(g) for key, g in sorted(kinds.items())}
+    total: dict[str, float] = defaultdict(float)
+    for g in groups.values():
+        for name, value in g.items():
+            total[name] += value
+    overall = figures(total)
+    lines = ["set              cases  hit@1  hit@3   MRR    avoided first  top reason names the offer"]
+    for key, r in list(table.items()) + [("all", overall)] + [(f"  kind {k}", v) for k, v in by_kind.items()]:
+        lines.append(f"{key:<16} {r['cases']:>5}  {r['hit@1']:.3f}  {r['hit@3']:.3f}  {r['mrr']:.3f}  "
+                     f"{r['twin_or_fellow_first']:>13}  {_fmt(r['reason_relevant'])}")
     lines += [f"FAIL {f}" for f in failures]
-    return {"kind": "match", "overall": overall, "groups": table, "failures": failures, "report": "\n".join(lines)}
+    return {"kind": "match", "overall": overall, "groups": table, "kinds": by_kind, "failures": failures,
+            "report": "\n".join(lines)}

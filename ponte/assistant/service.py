@@ -30,7 +30,7 @@ from .answerer import Answerer, ExtractiveAnswerer
 from .chat import ChatService
 from .ingest import Ingestor, expand, profile_language
 from .language import detect_language
-from .matcher import Matcher, without_places
+from .matcher import Matcher, without_own_product, without_places
 
 
 class Assistant:
@@ -206,13 +206,16 @@ class Assistant:
 
     def _match_need(self, snap: Snapshot, need: str, k: int, filters, lang: str,
                     qvec: np.ndarray | None = None) -> list[Match]:
-        what = without_places(need)
+        # What is sought, without where (scored by `places_named`) and without the asker's own
+        # product ("… for our pump housings"), which would pull in the makers of that product.
+        what = without_own_product(without_places(need))
         if what != need or qvec is None:
             qvec = self._query_vector(what)
         written = detect_language(need)
         centred = snap.center(qvec, written)
         lexical = snap.company_lexical.scores(what) if snap.company_lexical else None
-        return self.matcher.for_need(snap, need, centred, k, filters, lang, lexical, raw=qvec, written=written)
+        return self.matcher.for_need(snap, need, centred, k, filters, lang, lexical, raw=qvec, written=written,
+                                     sought=what)
 
     # --- chat -------------------------------------------------------------------------------
 
