@@ -30,6 +30,7 @@ from .answerer import Answerer, ExtractiveAnswerer
 from .chat import ChatService
 from .ingest import Ingestor, expand, profile_language
 from .language import detect_language
+from .intent import request_object
 from .matcher import Matcher, without_own_product, without_places
 
 
@@ -206,9 +207,11 @@ class Assistant:
 
     def _match_need(self, snap: Snapshot, need: str, k: int, filters, lang: str,
                     qvec: np.ndarray | None = None) -> list[Match]:
-        # What is sought, without where (scored by `places_named`) and without the asker's own
-        # product ("… for our pump housings"), which would pull in the makers of that product.
-        what = without_own_product(without_places(need))
+        # What is sought, without the lead ("we are looking for a supplier of"), without where
+        # (scored by `places_named`) and without the asker's own product ("… for our pump
+        # housings"), which would pull in the makers of that product. The lead alone moved a
+        # galvanizing need's best offer from first to third.
+        what = request_object(without_own_product(without_places(need)), limit=10_000)
         if what != need or qvec is None:
             qvec = self._query_vector(what)
         written = detect_language(need)
