@@ -219,6 +219,9 @@ class Match(BaseModel):
     sectors: list[str]
     score: float
     reasons: list[str]
+    fit: Literal["strong", "good", "partial"] | None = Field(
+        None, description="For a free-text need: how well the company's closest offer meets it. 'strong': far "
+        "above what unrelated questions reach; 'partial': well below the best suggestion's fit.")
 
 
 class MatchResponse(BaseModel):

@@ -103,7 +103,9 @@ class ExtractiveAnswerer:
                 parts.append(phrase("quoted_note", lang))
         if partners:
             plines, pcites = _partner_lines(lang, partners, len(citations) + 1)
-            parts.append(phrase("partners_intro", lang))
+            # How sure: the best suggestion's fit, in words.
+            parts.append(phrase("partners_intro_strong" if partners[0].fit == "strong" else
+                                "partners_intro" if partners[0].fit != "partial" else "partners_intro_weak", lang))
             parts.extend(plines)
             citations.extend(pcites)
         return Composed("\n".join(p for p in parts if p), citations)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 EVIDENCE_CHUNKS = 3
 PARTNERS_IN_CHAT = 3
-PARTNER_SPREAD = 0.03
+PARTNER_SPREAD = 0.08
 LEXICAL_NUDGE = 0.02
 # Each distinctive word (a name, a code, a year) that the question shares with a sentence adds this
 # to the sentence's decision score, up to three words: off-topic questions share none.
@@ -164,8 +164,11 @@ class ChatService:
             return []
         if offer_z(snap, reading.qvec, asker, snap.company_pos[found[0].company_id]) < PARTNER_Z:
             return []
-        # Only suggestions about as good as the best one; a weak third is noise in a chat.
-        return [m for m in found if m.score >= found[0].score - PARTNER_SPREAD]
+        # The best one, and the next ones when they are credible too: an offer that stands clear of
+        # unrelated questions and is not a partial fit. (A rule on the score gap cut the right
+        # company when it came third by a few hundredths.)
+        return found[:1] + [m for m in found[1:] if m.fit != "partial" and m.score >= found[0].score - PARTNER_SPREAD
+                            and offer_z(snap, reading.qvec, asker, snap.company_pos[m.company_id]) >= PARTNER_Z]
 
     # --- the turn ---------------------------------------------------------------------------
 
@@ -211,7 +214,7 @@ class ChatService:
         grounded_docs = self.grounded(reading, asker, strangers)
 
         partners: list[Match] = []
-        if asks_for_companies(message) and not strangers and snap.companies:
+        if asks_for_companies(message) and snap.companies:
             partners = self.partners(snap, alone, asker, lang)  # what this message asks for
 
         evidence: list[Evidence] = []

@@ -88,7 +88,25 @@ um uma de do da dos das para que o os as com
 
 def request_object(message: str, limit: int = 80) -> str:
     """What a partner request asks for, without its lead: "Procuro uma empresa italiana que
-    fabrique válvulas de esfera" -> "fabrique válvulas de esfera". The original words are kept."""
+    fabrique válvulas de esfera" -> "fabrique válvulas de esfera". The original words are kept.
+    Read in the first sentence that holds a lead and says what is sought: "… válvulas de esfera
+    API 6D. Quais empresas vocês recomendam?" asks for the valves, not for "vocês recomendam"."""
+    sentences = [m.group(0) for m in re.finditer(r"[^.?!;]+(?:[.?!;]+(?=\s|$)|$)|[^\s].*?$", message)
+                 if m.group(0).strip()] or [message]
+    found = None
+    for sentence in sentences:
+        end, text = _object_of(sentence)
+        if end and len(re.findall(r"[^\W\d_]{3,}", text)) >= 2:
+            found = text
+            break
+    text = found or _object_of(message)[1]
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def _object_of(message: str) -> tuple[int, str]:
+    """Where the lead of `message` ends (0: none), and what follows it."""
     folded = fold(message)
     end = 0
     for pattern in (_SEEKING, _ASKS_FOR_COMPANIES):
@@ -98,7 +116,4 @@ def request_object(message: str, limit: int = 80) -> str:
     words = message[end:].split() if end else message.split()
     while words and (fold(words[0]).strip(",.;:") in _LEAD_FILLER or fold(words[0]).startswith(("ital", "brasil", "brazil"))):
         words.pop(0)
-    text = " ".join(words).strip(" ?.!;:,") or message.strip()
-    if len(text) > limit:
-        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
-    return text
+    return end, " ".join(words).strip(" ?.!;:,") or message.strip(" ?.!;:,")

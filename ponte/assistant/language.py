@@ -122,10 +122,20 @@ PHRASES = {
         "it": "(I passaggi citati sono nella lingua originale del documento.)",
         "pt": "(Os trechos citados estão no idioma original do documento.)",
     },
+    "partners_intro_strong": {
+        "en": "Companies in the partnership that clearly fit this request:",
+        "it": "Aziende della partnership chiaramente adatte a questa richiesta:",
+        "pt": "Empresas da parceria que claramente atendem a este pedido:",
+    },
     "partners_intro": {
-        "en": "Companies in the partnership that fit this request:",
-        "it": "Aziende della partnership adatte a questa richiesta:",
-        "pt": "Empresas da parceria que atendem a este pedido:",
+        "en": "Companies in the partnership that may fit this request (check their offers):",
+        "it": "Aziende della partnership che potrebbero essere adatte a questa richiesta (verificate le offerte):",
+        "pt": "Empresas da parceria que podem atender a este pedido (confira as ofertas):",
+    },
+    "partners_intro_weak": {
+        "en": "No company in the partnership clearly fits this request; the closest:",
+        "it": "Nessuna azienda della partnership è chiaramente adatta a questa richiesta; le più vicine:",
+        "pt": "Nenhuma empresa da parceria atende claramente a este pedido; as mais próximas:",
     },
     "no_partners": {
         "en": "I found no company profile in the knowledge base that fits this request.",

@@ -224,18 +224,21 @@ class Matcher:
             other = snap.companies[pos]
             reasons = []
             row = self._best_row(snap, qvec, tables["offer"], pos)
-            if row >= 0 and (offer_fit[pos] >= PARTIAL_FIT * top_fit or (
-                    raw is not None and offer_z(snap, raw, written or lang, int(pos)) >= STRONG_FIT_Z)):
+            z = offer_z(snap, raw, written or lang, int(pos)) if raw is not None and row >= 0 else None
+            fit = None
+            if row >= 0 and (offer_fit[pos] >= PARTIAL_FIT * top_fit or (z is not None and z >= STRONG_FIT_Z)):
                 reasons.append(phrase("offers_for_request", lang, offer=snap.cv_text[row], need=wanted))
+                fit = "strong" if z is not None and z >= STRONG_FIT_Z else "good"
             elif row >= 0:  # no fit is claimed where the best offer fits far less than the leader's
                 reasons.append(phrase("partial_fit", lang, offer=snap.cv_text[row]))
+                fit = "partial"
             else:
                 reasons.append(phrase("profile_fit", lang, text=_clip(other.description)))
             certs = [c for c in other.certifications if fold(c) in need_folded]
             self._common_reasons(reasons, other, lang, [], certs, False, set())
             if placed[pos]:
                 reasons.append(phrase("in_region", lang, region=other.region or other.country, country=other.country))
-            matches.append(_to_match(other, float(score[pos]), reasons))
+            matches.append(_to_match(other, float(score[pos]), reasons, fit))
         return matches
 
     @staticmethod
@@ -340,6 +343,6 @@ def _clip(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _to_match(c: CompanyProfile, score: float, reasons: list[str]) -> Match:
+def _to_match(c: CompanyProfile, score: float, reasons: list[str], fit: str | None = None) -> Match:
     return Match(company_id=c.id, name=c.name, country=c.country, region=c.region or "",
-                 sectors=list(c.sectors), score=round(float(score), 4), reasons=reasons)
+                 sectors=list(c.sectors), score=round(float(score), 4), reasons=reasons, fit=fit)
