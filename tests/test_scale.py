@@ -115,3 +115,65 @@ def test_an_index_left_by_a_replaced_store_is_not_loaded(tmp_path):
         a.store.close()
         for f in home.glob("ponte.db*"):
             f.unlink()  # replaced, as the error message for a damaged store suggests; index/ stays
+
+
+def _ids(assistant, query: str) -> list[str]:
+    from ponte.models import SearchRequest
+
+    return [r.source_id for r in assistant.search(SearchRequest(query=query, k=5, kind="document")).results]
+
+
+def test_document_writes_update_the_index_in_place_and_a_new_process_agrees(assistant, tmp_path):
+    """Issue 10: a write marks the old rows of its document dead and appends the new ones, instead of
+    rebuilding; a process opened later (index on disk + the store's change log) sees the same."""
+    from ponte.assistant import Assistant
+    from ponte.models import ChatRequest
+    from ponte.settings import Settings
+
+    before = assistant.snapshot()
+    rows_before = len(before.seg_texts)
+    note = tmp_path / "dock-note.md"
+    note.write_text("# Dock note\n\nThe Zeta yard in Ipojuca launched its third floating dock in March 2025.\n",
+                    encoding="utf-8")
+    assistant.ingest([note])
+    grown = assistant.snapshot()
+    assert grown.seg_vectors[:rows_before].base is not None or len(grown.seg_texts) > rows_before
+    assert len(grown.seg_texts) > rows_before and grown.seg_texts[:rows_before] == before.seg_texts  # appended
+    assert "dock-note" in _ids(assistant, "floating dock Ipojuca")
+    resp = assistant.chat(ChatRequest(message="When did the Zeta yard launch its third floating dock?"))
+    assert resp.grounded and "March 2025" in resp.answer
+
+    # Rewritten: the old sentence is dead, the new one answers.
+    note.write_text("# Dock note\n\nThe Zeta yard in Ipojuca postponed its third floating dock to June 2026.\n",
+                    encoding="utf-8")
+    assistant.ingest([note])
+    rewritten = assistant.snapshot()
+    assert rewritten.seg_live is not None and not rewritten.seg_live.all()
+    resp = assistant.chat(ChatRequest(message="When will the Zeta yard launch its third floating dock?"))
+    assert "June 2026" in resp.answer and "March 2025" not in resp.answer
+
+    # Removed: nothing of it is found any more, and the help reply no longer offers it.
+    assistant.delete_document("dock-note")
+    assert "dock-note" not in _ids(assistant, "floating dock Ipojuca")
+    assert assistant.chat(ChatRequest(message="When will the Zeta yard launch its third floating dock?")).grounded is False
+
+    # A new process reaches the same state (from the index on disk and the change log).
+    other = Assistant(Settings(home=assistant.settings.home, progress=False))
+    for query in ("floating dock Ipojuca", "Which agency supports MetalMec?", "smart specialisation"):
+        assert _ids(other, query) == _ids(assistant, query)
+    other.store.close()
+
+
+def test_many_changes_lead_to_a_full_build(assistant, tmp_path, monkeypatch):
+    from ponte.index import snapshot
+
+    monkeypatch.setattr(snapshot, "COMPACT_MIN", 0)
+    monkeypatch.setattr(snapshot, "COMPACT_SHARE", 0.0)
+    assistant.snapshot()
+    note = tmp_path / "note.md"
+    note.write_text("# Note\n\n" + " ".join(f"Sentence {i} about forged rings." for i in range(10)) + "\n",
+                    encoding="utf-8")
+    assistant.ingest([note])
+    snap = assistant.snapshot()
+    assert snap.seg_live is None and snap.base_rows == len(snap.seg_texts)  # rebuilt whole
+    assert "note" in _ids(assistant, "forged rings")

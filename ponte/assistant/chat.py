@@ -234,7 +234,10 @@ class ChatService:
     def _help(self, snap: Snapshot, lang: str) -> str:
         """What Ponte can do, with example questions drawn from the knowledge base it holds."""
         titles: dict[str, str] = {}
-        for c in snap.chunks:
+        dead = set(snap.dead_chunks.tolist())
+        for i, c in enumerate(snap.chunks):
+            if i in dead:
+                continue
             if c.work not in titles or c.language == lang:
                 titles[c.work] = c.title
         lines = [phrase("help", lang)]

@@ -130,6 +130,20 @@ class LexicalIndex:
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
 
 
+class LayeredLexical:
+    """A full-build BM25 index over the first `base_n` chunks and a small one over those added
+    since; chunk positions run on from one to the other."""
+
+    def __init__(self, base: LexicalIndex, delta: LexicalIndex, base_n: int):
+        self.base, self.delta, self.base_n = base, delta, base_n
+
+    def scores(self, query: str, lang: str | None = None) -> np.ndarray:
+        base = self.base.scores(query, lang)[: self.base_n]
+        if len(base) < self.base_n:
+            base = np.pad(base, (0, self.base_n - len(base)))
+        return np.concatenate([base, self.delta.scores(query, lang)])
+
+
 class Vocabulary:
     """The folded words of every indexed text, and whether a word is known in some spelling.
 

@@ -71,6 +71,8 @@ class Retriever:
         if not snap.chunks:
             return []
         visible = snap.visible.get(lang) if lang else None
+        if visible is None:
+            visible = snap.seg_live  # rows of rewritten or removed documents, until the next full build
         wanted = min(len(snap.seg_texts), pool * (2 if visible is not None else 1))
         sims, rows = snap.doc_index.search(qvec.reshape(1, -1), wanted)
         out = [(int(r), float(v)) for r, v in zip(rows[0], sims[0]) if r >= 0]
@@ -93,6 +95,8 @@ class Retriever:
         dense_rank = sorted(per_chunk, key=lambda p: -per_chunk[p][0][1])
         lex = snap.doc_lexical.scores(query, lang)
         hidden = snap.hidden_chunks.get(lang) if lang and own_versions else None
+        if hidden is None and len(snap.dead_chunks):
+            hidden = snap.dead_chunks
         if hidden is not None and len(hidden):
             lex = lex.copy()
             lex[hidden] = 0.0

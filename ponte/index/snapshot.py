@@ -131,6 +131,13 @@ class Snapshot:
     company_words: set[str] = field(default_factory=set)
     part_generations: dict[str, int] = field(default_factory=dict)
     ann_min_rows: int = vectors.ANN_MIN_ROWS
+    # Incremental updates (see `_apply_changes`): rows of documents rewritten or removed since the
+    # last full build stay in the arrays, marked dead (None: every row lives); new rows are appended.
+    seg_live: np.ndarray | None = None
+    dead_chunks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    seg_ids: np.ndarray | None = None        # the store's segment ids (a database replica needs them)
+    doc_df: dict[str, int] = field(default_factory=dict)  # chunks holding each BM25 token
+    base_rows: int = 0                      # segments present at the last full build
 
     def center(self, qvec: np.ndarray, lang: str) -> np.ndarray:
         """Put a query in the same language-centred space as the profile vectors.
@@ -162,17 +169,40 @@ class Snapshot:
                     setattr(snap, name, getattr(previous, name))
             else:
                 negatives = negatives or _negatives(store, dim)
-                build(store, negatives)
+                if part == "documents":
+                    snap._build_documents(store, negatives, previous if previous is not None and
+                                          previous.dim == dim else None)
+                else:
+                    build(store, negatives)
         snap.vocabulary = Vocabulary(snap.doc_words | snap.company_words)
         return snap
 
-    def _build_documents(self, store: Store, negatives: tuple[np.ndarray, np.ndarray] | None) -> None:
-        folder = _index_folder(store, self.part_generations["documents"])
+    def _build_documents(self, store: Store, negatives: tuple[np.ndarray, np.ndarray] | None,
+                         previous: "Snapshot | None" = None) -> None:
+        """The document part at the store's generation: from an older state (this process's last
+        snapshot, or the newest index folder on disk) plus the documents changed since, when the
+        store's change log covers them and they are few; otherwise read whole and written to disk."""
+        generation = self.part_generations["documents"]
         store_id = store.identity()
-        if folder is None or not _load_documents(self, folder, store_id):
-            self._read_documents(store)
-            if folder is not None:
-                _save_documents(self, folder, store_id)
+        base = previous
+        if base is None:
+            base = _load_latest(store, self.dim, self.ann_min_rows, generation, store_id)
+            if base is not None and base.part_generations["documents"] == generation:
+                for name in DOCUMENT_FIELDS:
+                    setattr(self, name, getattr(base, name))
+                self._finish_documents(negatives, _index_folder(store, generation))
+                return
+        if base is not None:
+            changed = store.changes_since(base.part_generations["documents"])
+            if changed is not None and self._apply_changes(store, base, changed, negatives):
+                return
+        folder = _index_folder(store, generation)
+        self._read_documents(store)
+        if folder is not None:
+            _save_documents(self, folder, store_id)
+        self._finish_documents(negatives, folder)
+
+    def _finish_documents(self, negatives, folder: Path | None) -> None:
         self.seg_tokens = SegmentTokens(self)
         self._versions()
         if negatives is not None and not self.doc_cuts:
@@ -180,8 +210,75 @@ class Snapshot:
 
             self.doc_cuts = null_cuts(*negatives, self.seg_vectors, self.seg_lang, self.visible,
                                       index=self.doc_index if vectors.is_approximate(self.doc_index) else None)
-            if folder is not None:
+            if folder is not None and self.seg_live is None:
                 _save_cuts(self, folder)
+
+    def _apply_changes(self, store: Store, base: "Snapshot", changed: set[str], negatives) -> bool:
+        """Take `base`'s document part, mark the rows of `changed` documents dead and append their
+        current rows. False (nothing done) when so much changed that a full build is due."""
+        for name in DOCUMENT_FIELDS:
+            setattr(self, name, getattr(base, name))
+        if not changed:
+            self._finish_documents(negatives, None)
+            return True
+        rows = list(store.iter_segments(doc_ids=sorted(changed)))
+        old_segments = len(self.seg_texts)
+        dead_now = 0 if self.seg_live is None else int((~self.seg_live).sum())
+        doc_of = np.asarray([c.doc_id for c in self.chunks]) if self.chunks else np.zeros(0, dtype="<U1")
+        killed = np.flatnonzero(np.isin(doc_of, sorted(changed)))
+        killed = np.setdiff1d(killed, self.dead_chunks)
+        dead_segments = dead_now + int(np.isin(self.seg_chunk, killed).sum())
+        appended = old_segments + len(rows) - self.base_rows
+        if dead_segments + appended > COMPACT_SHARE * max(self.base_rows, 1) + COMPACT_MIN:
+            return False  # a full build (which also rewrites the index on disk) is cheaper now
+
+        chunks = list(self.chunks)
+        df = dict(self.doc_df)
+        for pos in killed.tolist():
+            c = chunks[pos]
+            for term in set(tokenize(c.text, c.language)):
+                df[term] = df.get(term, 1) - 1
+        chunk_pos: dict[str, int] = {}
+        seg_chunk, seg_vecs, seg_ids, texts = [], [], [], []
+        for row in rows:
+            pos = chunk_pos.get(row["chunk_id"])
+            if pos is None:
+                pos = chunk_pos[row["chunk_id"]] = len(chunks)
+                c = DocChunk(row["chunk_id"], row["doc_id"], row["title"], row["heading"], row["chunk_text"],
+                             row["url"], row["language"], row["work"], bool(row["translation"]))
+                chunks.append(c)
+                for term in set(tokenize(c.text, c.language)):
+                    df[term] = df.get(term, 0) + 1
+            seg_chunk.append(pos)
+            texts.append(row["text"])
+            seg_vecs.append(row["vec"])
+            seg_ids.append(row["id"])
+        new_vectors = np.vstack(seg_vecs).astype(np.float32, copy=False) if seg_vecs else \
+            np.zeros((0, self.dim), dtype=np.float32)
+
+        live = np.ones(old_segments + len(rows), dtype=bool)
+        if self.seg_live is not None:
+            live[:old_segments] = self.seg_live
+        live[:old_segments] &= ~np.isin(self.seg_chunk, killed)
+        self.dead_chunks = np.union1d(self.dead_chunks, killed).astype(np.int64)
+        first_new = len(self.chunks)
+        self.chunks = chunks
+        self.seg_texts = list(self.seg_texts) + texts
+        self.seg_chunk = np.concatenate([np.asarray(self.seg_chunk), np.asarray(seg_chunk, dtype=np.int64)])
+        self.seg_vectors = np.concatenate([np.asarray(self.seg_vectors), new_vectors]) if len(new_vectors) else \
+            self.seg_vectors
+        if self.seg_ids is not None:
+            self.seg_ids = np.concatenate([self.seg_ids, np.asarray(seg_ids, dtype=np.int64)])
+        self.seg_live = None if live.all() else live
+        self.doc_index = store.vector_added(self.doc_index, new_vectors, self.seg_ids, self.seg_vectors, self.dim)
+        self.doc_lexical = store.lexical_added(self.doc_lexical, self.chunks, first_new)
+        self.doc_df = {t: n for t, n in df.items() if n > 0}
+        limit = max(1, int(RARE_SHARE * (len(self.chunks) - len(self.dead_chunks))))
+        self.rare_terms = {t for t, n in self.doc_df.items() if n <= limit and len(t) >= 4}
+        self.doc_words = self.doc_words | _words([c.text for c in chunks[first_new:]] + [c.title for c in chunks[first_new:]])
+        self.visible, self.hidden_chunks, self.originals, self.doc_cuts = {}, {}, {}, {}
+        self._finish_documents(negatives, None)
+        return True
 
     def _read_documents(self, store: Store) -> None:
         dim = self.dim
@@ -206,10 +303,13 @@ class Snapshot:
         self.doc_index = store.vector_search(self.seg_vectors, np.asarray(seg_ids, dtype=np.int64), dim,
                                              self.ann_min_rows)
         self.doc_lexical = store.lexical_search(self.chunks)
+        self.seg_ids = np.asarray(seg_ids, dtype=np.int64)
+        self.base_rows = len(self.seg_texts)
         df: dict[str, int] = {}
         for c in self.chunks:
             for term in set(tokenize(c.text, c.language)):
                 df[term] = df.get(term, 0) + 1
+        self.doc_df = df
         limit = max(1, int(RARE_SHARE * len(self.chunks)))
         self.rare_terms = {t for t, n in df.items() if n <= limit and len(t) >= 4}
         self.doc_words = _words([c.text for c in self.chunks] + [c.title for c in self.chunks])
@@ -253,24 +353,30 @@ class Snapshot:
                                           self.cv_lang[self.company_index_rows])
 
     def _versions(self) -> None:
-        """Which segments each question language sees, and where each work's original lies."""
+        """Which segments each question language sees (not the dead ones, nor other-language
+        versions of a document that has one in that language), and where each work's original lies."""
         chunk_lang = np.asarray([c.language for c in self.chunks], dtype="<U2")
         self.seg_lang = chunk_lang[self.seg_chunk] if len(self.seg_chunk) else np.zeros(0, dtype="<U2")
+        self.visible, self.hidden_chunks, self.originals = {}, {}, {}
+        dead = np.zeros(len(self.chunks), dtype=bool)
+        dead[self.dead_chunks] = True
         works: dict[str, set[str]] = {}
-        for c in self.chunks:
-            works.setdefault(c.work, set()).add(c.language)
+        for c, gone in zip(self.chunks, dead.tolist()):
+            if not gone:
+                works.setdefault(c.work, set()).add(c.language)
         translated = {w for w, langs in works.items() if len(langs) > 1}
-        if not translated:
+        if not translated and self.seg_live is None:
             return
+        live = self.seg_live if self.seg_live is not None else np.ones(len(self.seg_chunk), dtype=bool)
         seg_work = np.asarray([self.chunks[p].work for p in self.seg_chunk.tolist()])
         seg_translation = np.asarray([self.chunks[p].translation for p in self.seg_chunk.tolist()], dtype=bool)
         for lang in ("en", "it", "pt"):
             has_version = {w for w in translated if lang in works[w]}
-            hidden = np.isin(seg_work, list(has_version)) & (self.seg_lang != lang)
+            hidden = (np.isin(seg_work, list(has_version)) & (self.seg_lang != lang)) | ~live
             self.visible[lang] = ~hidden
-            self.hidden_chunks[lang] = np.unique(self.seg_chunk[hidden])
+            self.hidden_chunks[lang] = np.union1d(np.unique(self.seg_chunk[hidden]), self.dead_chunks).astype(np.int64)
         for w in translated:
-            rows = np.flatnonzero((seg_work == w) & ~seg_translation)
+            rows = np.flatnonzero((seg_work == w) & ~seg_translation & live)
             if len(rows):
                 self.originals[w] = rows
 
@@ -298,7 +404,12 @@ def _negatives(store: Store, dim: int) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 DOCUMENT_FIELDS = ("chunks", "seg_texts", "seg_chunk", "seg_vectors", "doc_index", "doc_lexical", "rare_terms",
-                   "seg_tokens", "doc_words", "seg_lang", "visible", "hidden_chunks", "originals", "doc_cuts")
+                   "seg_tokens", "doc_words", "seg_lang", "visible", "hidden_chunks", "originals", "doc_cuts",
+                   "seg_live", "dead_chunks", "seg_ids", "doc_df", "base_rows")
+# Rewritten or removed plus new rows since the last full build, beyond which a full build (and a
+# new index on disk) is due: this share of the rows then, plus a fixed allowance.
+COMPACT_SHARE = 0.2
+COMPACT_MIN = 2000
 COMPANY_FIELDS = ("companies", "company_pos", "cv_owner", "cv_role", "cv_lang", "cv_text", "cv_vectors", "cv_raw", "lang_means",
                   "company_index_rows", "company_index_vectors", "company_lexical", "c_country", "c_region",
                   "c_sectors", "c_partnership", "company_words", "company_cuts")
@@ -329,7 +440,7 @@ class SegmentTokens:
 # opens an unchanged knowledge base loads it instead of rebuilding it. Written to a temporary folder
 # and renamed, so a reader never sees half of one; older generations are removed.
 
-INDEX_FORMAT = "documents-1"
+INDEX_FORMAT = "documents-2"
 
 
 def _index_folder(store: Store, generation: int) -> Path | None:
@@ -341,6 +452,28 @@ def _index_folder(store: Store, generation: int) -> Path | None:
     except OSError:
         return None  # a read-only data home: build in memory only
     return root / f"documents-{generation}"
+
+
+def _load_latest(store: Store, dim: int, ann_min_rows: int, generation: int, store_id: str) -> "Snapshot | None":
+    """The document part as the newest index folder on disk holds it (at most `generation`)."""
+    root = store.index_root()
+    if root is None or not root.is_dir():
+        return None
+    found = []
+    for folder in root.glob("documents-*"):
+        try:
+            g = int(folder.name.split("-", 1)[1])
+        except ValueError:
+            continue
+        if g <= generation:
+            found.append((g, folder))
+    for g, folder in sorted(found, reverse=True):
+        snap = Snapshot(generation=g, dim=dim)
+        snap.ann_min_rows = ann_min_rows
+        snap.part_generations = {"documents": g}
+        if _load_documents(snap, folder, store_id):
+            return snap
+    return None
 
 
 def _save_documents(snap: "Snapshot", folder: Path, store_id: str) -> None:
@@ -363,6 +496,7 @@ def _save_documents(snap: "Snapshot", folder: Path, store_id: str) -> None:
             "chunks": [[c.id, c.doc_id, c.title, c.heading, c.text, c.url, c.language, c.work, c.translation]
                        for c in snap.chunks],
             "seg_texts": snap.seg_texts, "rare_terms": sorted(snap.rare_terms), "doc_words": sorted(snap.doc_words),
+            "df": snap.doc_df,
         }, ensure_ascii=False), encoding="utf-8")
         if snap.doc_lexical is not None:
             snap.doc_lexical.save(tmp / "bm25")
@@ -414,5 +548,7 @@ def _load_documents(snap: "Snapshot", folder: Path, store_id: str) -> bool:
     snap.doc_lexical = lexical
     snap.rare_terms = set(tables["rare_terms"])
     snap.doc_words = set(tables["doc_words"])
+    snap.doc_df = tables.get("df", {})
+    snap.base_rows = len(snap.seg_texts)
     snap.doc_cuts = {tuple(k.split(">")): Cut(*v) for k, v in cuts.items()}
     return True

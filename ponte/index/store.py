@@ -53,6 +53,10 @@ CREATE INDEX IF NOT EXISTS company_vectors_company ON company_vectors(company_id
 CREATE TABLE IF NOT EXISTS conversations (
     id TEXT PRIMARY KEY, language TEXT, created_at REAL NOT NULL
 );
+-- Which documents each generation of the document part wrote or removed ('*': all of them), so a
+-- reader holding an older state applies the difference instead of rebuilding (see snapshot.py).
+CREATE TABLE IF NOT EXISTS changes (generation INTEGER, doc_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS changes_generation ON changes(generation);
 CREATE TABLE IF NOT EXISTS turns (
     id INTEGER PRIMARY KEY, conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
     role TEXT NOT NULL, text TEXT NOT NULL, created_at REAL NOT NULL
@@ -156,6 +160,27 @@ class Store:
         for key in ("generation",) + tuple(f"generation:{p}" for p in parts):
             w.execute("INSERT INTO meta(key, value) VALUES(?, '1') ON CONFLICT(key) "
                       "DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)", (key,))
+        if "documents" in parts:
+            w.execute("UPDATE changes SET generation = (SELECT CAST(value AS INTEGER) FROM meta "
+                      "WHERE key = 'generation:documents') WHERE generation IS NULL")
+
+    def _start_change_log(self) -> None:
+        """The log begins when the store first opens with it: it says nothing about earlier writes."""
+        self._query("INSERT INTO meta(key, value) VALUES('changes_from', COALESCE((SELECT value FROM meta "
+                    "WHERE key = 'generation:documents'), '0')) ON CONFLICT(key) DO NOTHING")
+
+    def _log_change(self, w: Writer, doc_id: str) -> None:
+        w.execute("INSERT INTO changes(generation, doc_id) VALUES(NULL, ?)", (doc_id,))
+
+    def changes_since(self, generation: int) -> set[str] | None:
+        """Documents written or removed after `generation` of the document part; None when the log
+        does not reach back that far, or when everything changed (a new encoder)."""
+        start = self.meta("changes_from")
+        if start is None or generation < int(start):
+            return None
+        ids = {r["doc_id"] for r in self._query("SELECT DISTINCT doc_id FROM changes WHERE generation > ?",
+                                                (generation,))}
+        return None if "*" in ids else ids
 
     # --- search indexes over the document part (see snapshot.py) ----------------------------
 
@@ -170,6 +195,30 @@ class Store:
         from .lexical import LexicalIndex
 
         return LexicalIndex([f"{c.title}\n{c.heading}\n{c.text}" for c in chunks], [c.language for c in chunks])
+
+    def vector_added(self, index: Any, new_vectors: np.ndarray, segment_ids: np.ndarray | None,
+                     all_vectors: np.ndarray, dim: int) -> Any:
+        """`index` with `new_vectors` appended as the next rows; a copy, since readers of the
+        previous snapshot may still be searching the original."""
+        import faiss
+
+        if not len(new_vectors):
+            return index
+        grown = faiss.clone_index(index)
+        grown.add(np.ascontiguousarray(new_vectors, dtype=np.float32))
+        if hasattr(index, "nprobe"):
+            grown.nprobe = index.nprobe
+        return grown
+
+    def lexical_added(self, lexical: Any, chunks: list[Any], first_new: int) -> Any:
+        """BM25 cannot grow in place: the chunks since the last full build get a small index of
+        their own, searched beside the large one (their IDF is their own, until the next build)."""
+        from .lexical import LayeredLexical, LexicalIndex
+
+        base, base_n = (lexical.base, lexical.base_n) if isinstance(lexical, LayeredLexical) else (lexical, first_new)
+        tail = chunks[base_n:]
+        delta = LexicalIndex([f"{c.title}\n{c.heading}\n{c.text}" for c in tail], [c.language for c in tail])
+        return LayeredLexical(base, delta, base_n)
 
     # --- meta -------------------------------------------------------------------------------
 
@@ -241,9 +290,11 @@ class Store:
             "INSERT INTO segments(chunk_id, ord, text, vec) VALUES(?,?,?,?)",
             [(ch.id, i, seg, self.vec_in(v)) for ch in chunks for i, (seg, v) in enumerate(zip(ch.segments, ch.vectors))],
         )
+        self._log_change(w, doc_id)
 
     def delete_document(self, w: Writer, doc_id: str) -> None:
         w.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        self._log_change(w, doc_id)
 
     def list_documents(self) -> list[Any]:
         return self._query(
@@ -251,19 +302,27 @@ class Store:
             "FROM documents d ORDER BY d.id"
         )
 
-    def iter_segments(self) -> Iterator[Any]:
-        """Every segment with its chunk and document, in document order; `vec` is a numpy array."""
-        for row in self._query(
-            "SELECT s.id, s.chunk_id, s.text, s.vec, c.doc_id, c.heading, c.text AS chunk_text, c.ord AS chunk_ord, "
-            "d.title, d.url, d.language, COALESCE(d.work, d.id) AS work, d.translation FROM segments s "
-            "JOIN chunks c ON c.id = s.chunk_id JOIN documents d ON d.id = c.doc_id ORDER BY d.id, c.ord, s.ord"
-        ):
+    SEGMENTS = ("SELECT s.id, s.chunk_id, s.text, s.vec, c.doc_id, c.heading, c.text AS chunk_text, "
+                "c.ord AS chunk_ord, d.title, d.url, d.language, COALESCE(d.work, d.id) AS work, d.translation "
+                "FROM segments s JOIN chunks c ON c.id = s.chunk_id JOIN documents d ON d.id = c.doc_id")
+
+    def iter_segments(self, doc_ids: Iterable[str] | None = None) -> Iterator[Any]:
+        """Every segment (or those of `doc_ids`) with its chunk and document, in document order;
+        `vec` is a numpy array."""
+        where, args = "", ()
+        if doc_ids is not None:
+            args = tuple(doc_ids)
+            if not args:
+                return
+            where = f" WHERE d.id IN ({','.join('?' * len(args))})"
+        for row in self._query(self.SEGMENTS + where + " ORDER BY d.id, c.ord, s.ord", args):
             row = dict(row)
             row["vec"] = self.vec_out(row["vec"])
             yield row
 
     def set_segment_vectors(self, w: Writer, rows: list[tuple[int, np.ndarray]]) -> None:
         w.executemany("UPDATE segments SET vec = ? WHERE id = ?", [(self.vec_in(v), sid) for sid, v in rows])
+        self._log_change(w, "*")
 
     # --- companies --------------------------------------------------------------------------
 
@@ -363,6 +422,7 @@ class SqliteStore(Store):
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(SCHEMA)
         self._migrate()
+        self._start_change_log()
 
     def _migrate(self) -> None:
         """Stores written before documents knew their language and translations gain the columns."""
