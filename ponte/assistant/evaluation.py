@@ -323,6 +323,20 @@ def _fmt(x: float | None) -> str:
     return "  -  " if x is None else f"{x:5.3f}"
 
 
+_REQUEST_LEADS = {"en": "We are looking for a company for", "it": "Cerchiamo un'azienda per",
+                  "pt": "Procuramos uma empresa para"}
+
+
+def _as_request(need: str, lang: str) -> str:
+    """A need as a chat message asks for partners: one written as a bare service ("five-axis
+    milling of large parts") gets a lead in its language, as a user of the chat would write it."""
+    from .intent import asks_for_companies
+
+    if asks_for_companies(need):
+        return need
+    return f"{_REQUEST_LEADS.get(lang, _REQUEST_LEADS['en'])} {need[:1].lower()}{need[1:]}"
+
+
 def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = None) -> dict[str, Any]:
     """hit@3 and MRR of the expected partners; how often a company named in `avoid_first` (a fellow
     seeker, a twin, the maker of the asker's own product) comes first; and whether the first
@@ -354,8 +368,16 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
             offers = [_norm(o) for o in item.get("offer", [])]
             reason_ok = bool(rank == 1 and offers and matches[0].reasons
                              and any(o in _norm(matches[0].reasons[0]) for o in offers))
+            chat_ok = None
+            if "need" in item:
+                # The same need as a chat message: the right partner must be among those suggested.
+                reply = scored.chat(ChatRequest(message=_as_request(item["need"], item.get("language") or "en")))
+                chat_ok = any(p.company_id in expected for p in reply.partners)
             for g in (groups[key], kinds[item.get("kind", "-")]):
                 g["cases"] += 1
+                if chat_ok is not None:
+                    g["chatted"] += 1
+                    g["chat_ok"] += chat_ok
                 g["hit@1"] += rank == 1
                 g["hit@3"] += bool(rank and rank <= 3)
                 g["mrr"] += 1.0 / rank if rank else 0.0
@@ -377,7 +399,8 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
         return {"cases": int(g["cases"]), "hit@1": round(g["hit@1"] / g["cases"], 4),
                 "hit@3": round(g["hit@3"] / g["cases"], 4), "mrr": round(g["mrr"] / g["cases"], 4),
                 "twin_or_fellow_first": int(g["twin_first"]),
-                "reason_relevant": round(g["reason_ok"] / g["reasoned"], 4) if g["reasoned"] else None}
+                "reason_relevant": round(g["reason_ok"] / g["reasoned"], 4) if g["reasoned"] else None,
+                "chat_suggests_right_partner": round(g["chat_ok"] / g["chatted"], 4) if g["chatted"] else None}
 
     table = {key: figures(g) for key, g in sorted(groups.items())}
     by_kind = {key: figures(g) for key, g in sorted(kinds.items())}
@@ -386,10 +409,11 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
         for name, value in g.items():
             total[name] += value
     overall = figures(total)
-    lines = ["set              cases  hit@1  hit@3   MRR    avoided first  top reason names the offer"]
+    lines = ["set                   cases  hit@1  hit@3   MRR    avoided first  reason names offer  chat shows it"]
     for key, r in list(table.items()) + [("all", overall)] + [(f"  kind {k}", v) for k, v in by_kind.items()]:
-        lines.append(f"{key:<16} {r['cases']:>5}  {r['hit@1']:.3f}  {r['hit@3']:.3f}  {r['mrr']:.3f}  "
-                     f"{r['twin_or_fellow_first']:>13}  {_fmt(r['reason_relevant'])}")
+        lines.append(f"{key:<21} {r['cases']:>5}  {r['hit@1']:.3f}  {r['hit@3']:.3f}  {r['mrr']:.3f}  "
+                     f"{r['twin_or_fellow_first']:>13}  {_fmt(r['reason_relevant']):>18}  "
+                     f"{_fmt(r['chat_suggests_right_partner']):>13}")
     lines += [f"FAIL {f}" for f in failures]
     return {"kind": "match", "overall": overall, "groups": table, "kinds": by_kind, "failures": failures,
             "report": "\n".join(lines)}

@@ -310,7 +310,8 @@ def _norm_words(text: str) -> str:
 
 # A clause that names the asker's own product ("for our pump housings", "per i corpi delle nostre
 # pompe", "para as carcaças das nossas bombas"): a preposition, up to four words, a possessive.
-_OWN = re.compile(r"\b(?:for|of|on|per|di|su|a|para|de|em|pra)\s+(?:\S+\s+){0,4}?"
+_PREP = r"(?:for|of|on|per|di|su|a|para|de|em|pra)"
+_OWN = re.compile(rf"\b{_PREP}\s+(?:(?!{_PREP}\b)\S+\s+){{0,4}}?"
                   r"(?:our|my|nostr[aoie]|mi[aoe]|miei|noss[ao]s?|me[ui]s?|minhas?)\b.*$", re.I)
 
 

@@ -211,7 +211,7 @@ class Assistant:
         # (scored by `places_named`) and without the asker's own product ("… for our pump
         # housings"), which would pull in the makers of that product. The lead alone moved a
         # galvanizing need's best offer from first to third.
-        what = request_object(without_own_product(without_places(need)), limit=10_000)
+        what = without_own_product(request_object(without_places(need), limit=10_000))
         if what != need or qvec is None:
             qvec = self._query_vector(what)
         written = detect_language(need)
