@@ -45,7 +45,7 @@ STRONG_FIT_Z = 4.0
 # equal, 3 and 5 worse; the same estimate on language-centred vectors, or fits on raw vectors, worse.
 HUB_K = 10
 HUB_SHRINK = 10
-HUB_SAMPLE = 3000
+HUB_SAMPLE = 1000
 # Candidates re-examined one by one (certifications, reasons) after the array pass.
 SHORTLIST = 50
 
