@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,9 +56,36 @@ class Cut:
 
     mean: float
     sd: float
+    # Each off-topic question's best cosine, so new rows can raise it without a pass over all rows.
+    best: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def threshold(self, same_language: bool) -> float:
         return self.mean + (Z_SAME if same_language else Z_CROSS) * self.sd
+
+
+def _cut(best: np.ndarray) -> Cut:
+    best = np.asarray(best, dtype=np.float32)
+    wide = best.astype(np.float64)
+    return Cut(float(wide.mean()), float(max(wide.std(), 1e-3)), best)
+
+
+def raised_cuts(cuts: dict[tuple[str, str], Cut], negatives: np.ndarray, neg_langs: np.ndarray,
+                vectors: np.ndarray, row_langs: np.ndarray) -> dict[tuple[str, str], Cut] | None:
+    """`cuts` after rows were added: each question's best cosine can only rise. Rows removed since
+    are still counted until the next full build, which errs towards declining. None when a cut
+    lacks its per-question maxima (written by an older Ponte): compute them afresh."""
+    if any(c.best is None for c in cuts.values()):
+        return None
+    out = dict(cuts)
+    for lq in LANGUAGES:
+        q = negatives[neg_langs == lq]
+        if not len(q):
+            continue
+        for le in sorted(set(row_langs.tolist())):
+            new = (vectors[row_langs == le] @ q.T).max(axis=0)
+            old = out.get((lq, le))
+            out[(lq, le)] = _cut(np.maximum(old.best, new) if old is not None and len(old.best) == len(new) else new)
+    return out
 
 
 def null_cuts(negatives: np.ndarray, neg_langs: np.ndarray, vectors: np.ndarray, row_langs: np.ndarray,
@@ -91,7 +118,7 @@ def null_cuts(negatives: np.ndarray, neg_langs: np.ndarray, vectors: np.ndarray,
             for i in range(0, len(idx), block):
                 part = vectors[idx[i:i + block]]
                 np.maximum(best, (part @ q.T).max(axis=0), out=best)
-            cuts[(lq, le)] = Cut(float(best.mean()), float(max(best.std(), 1e-3)))
+            cuts[(lq, le)] = _cut(best)
     return cuts
 
 
@@ -111,8 +138,9 @@ def _approximate_cuts(negatives, neg_langs, row_langs, visible, index, k: int = 
             le = str(row_langs[row])
             top.setdefault(le, sim)
         for le in present:
-            best.setdefault((lq, le), []).append(top.get(le, float(sims[qi][-1])))
-    return {pair: Cut(float(np.mean(v)), float(max(np.std(v), 1e-3))) for pair, v in best.items()}
+            # FAISS pads a short result list with -3.4e38: a cosine is never below -1.
+            best.setdefault((lq, le), []).append(top.get(le, max(float(sims[qi][-1]), -1.0)))
+    return {pair: _cut(np.asarray(v)) for pair, v in best.items()}
 
 
 def offer_z(snap, qvec: np.ndarray, asker: str, pos: int) -> float:

@@ -276,7 +276,16 @@ class Snapshot:
         limit = max(1, int(RARE_SHARE * (len(self.chunks) - len(self.dead_chunks))))
         self.rare_terms = {t for t, n in self.doc_df.items() if n <= limit and len(t) >= 4}
         self.doc_words = self.doc_words | _words([c.text for c in chunks[first_new:]] + [c.title for c in chunks[first_new:]])
-        self.visible, self.hidden_chunks, self.originals, self.doc_cuts = {}, {}, {}, {}
+        self.visible, self.hidden_chunks, self.originals = {}, {}, {}
+        self.doc_cuts = {}
+        if negatives is not None and base.doc_cuts and len(new_vectors):
+            from ..assistant.grounding import raised_cuts
+
+            chunk_lang = np.asarray([c.language for c in chunks[first_new:]], dtype="<U2")
+            new_langs = chunk_lang[np.asarray(seg_chunk, dtype=np.int64) - first_new]
+            self.doc_cuts = raised_cuts(base.doc_cuts, *negatives, new_vectors, new_langs) or {}
+        elif not len(new_vectors):
+            self.doc_cuts = base.doc_cuts
         self._finish_documents(negatives, None)
         return True
 
@@ -513,7 +522,8 @@ def _save_documents(snap: "Snapshot", folder: Path, store_id: str) -> None:
 
 def _save_cuts(snap: "Snapshot", folder: Path) -> None:
     try:
-        data = {f"{lq}>{le}": [c.mean, c.sd] for (lq, le), c in snap.doc_cuts.items()}
+        data = {f"{lq}>{le}": [c.mean, c.sd] + ([c.best.tolist()] if c.best is not None else [])
+                for (lq, le), c in snap.doc_cuts.items()}
         tmp = folder / ".cuts.json.part"
         tmp.write_text(json.dumps(data), encoding="utf-8")
         tmp.replace(folder / "cuts.json")
@@ -550,5 +560,6 @@ def _load_documents(snap: "Snapshot", folder: Path, store_id: str) -> bool:
     snap.doc_words = set(tables["doc_words"])
     snap.doc_df = tables.get("df", {})
     snap.base_rows = len(snap.seg_texts)
-    snap.doc_cuts = {tuple(k.split(">")): Cut(*v) for k, v in cuts.items()}
+    snap.doc_cuts = {tuple(k.split(">")): Cut(v[0], v[1], np.asarray(v[2], dtype=np.float32) if len(v) > 2 else None)
+                     for k, v in cuts.items()}
     return True
