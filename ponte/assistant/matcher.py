@@ -168,25 +168,39 @@ class Matcher:
             ranked.append((score[pos] + (CERT_BONUS if certs else 0.0), int(pos), certs))
         ranked.sort(key=lambda t: -t[0])
 
+        # How well each suggestion's closest offer meets one of our needs, without the hubness
+        # correction: what the reasons compare. A fit far below the best suggestion's is called
+        # partial unless it stands clear of off-topic questions (as for a free-text need).
+        plain = np.where(np.isnan(fit := self._best(snap, my_seeks, tables["offer"])), -1.0, fit)
+        top_fit = max((float(plain[:, pos].max()) for _, pos, _ in ranked[:k]), default=0.0) if len(plain) else 0.0
+        seek_rows = mine["seek"] if len(mine["seek"]) else mine["desc"]
         matches = []
         for s, pos, certs in ranked[:k]:
             other = snap.companies[pos]
             reasons = []
-            column = np.where(np.isnan(fwd_best[:, pos]), -1.0, fwd_best[:, pos])
+            fit_label = None
+            column = plain[:, pos] if len(plain) else np.zeros(0)
             if len(column) and column.max() > -1:
                 i = int(np.argmax(column))
                 row = self._best_row(snap, my_seeks[i], tables["offer"], pos)
                 need = company.seeks[i] if i < len(company.seeks) else _clip(company.description)
-                reasons.append(phrase("offers_for_need", lang, offer=snap.cv_text[row], need=need))
+                z = offer_z(snap, snap.cv_raw[seek_rows[i]], str(snap.cv_lang[seek_rows[i]]), pos)
+                if column[i] >= PARTIAL_FIT * top_fit or z >= STRONG_FIT_Z:
+                    reasons.append(phrase("offers_for_need", lang, offer=snap.cv_text[row], need=need))
+                    fit_label = "strong" if z >= STRONG_FIT_Z else "good"
+                else:
+                    reasons.append(phrase("partial_fit", lang, offer=snap.cv_text[row]))
+                    fit_label = "partial"
             column = np.where(np.isnan(rev_best[:, pos]), -1.0, rev_best[:, pos]) if len(rev_best) else np.zeros(0)
             if len(column) and column.max() >= forward[pos] - 0.02:
                 j = int(np.argmax(column))
                 row = self._best_row(snap, my_offers[j], tables["seek"], pos)
                 reasons.append(phrase("seeks_what_you_offer", lang, need=snap.cv_text[row], offer=company.offers[j]))
+                fit_label = "good" if fit_label in (None, "partial") else fit_label
             sectors = sorted(set(company.sectors) & set(other.sectors))
             self._common_reasons(reasons, other, lang, sectors, certs, self.cross_border and bool(cross[pos]),
                                  set(company.partnership) & set(other.partnership))
-            matches.append(_to_match(other, s, reasons))
+            matches.append(_to_match(other, s, reasons, fit_label))
         return matches
 
     # --- by free-text need ------------------------------------------------------------------
