@@ -92,3 +92,11 @@ def test_chat_partner_requests_show_credible_partners_with_how_sure(shared_assis
     assert resp.answer.splitlines()[0] in ("Empresas da parceria que claramente atendem a este pedido:",
                                            "Empresas da parceria que podem atender a este pedido (confira as ofertas):")
     assert all(c.source_id in ids for c in resp.citations)
+
+
+def test_a_company_word_after_the_object_does_not_cut_it_off():
+    from ponte.assistant.intent import request_object
+
+    assert request_object("Heat treatment supplier certified CQI-9") == "Heat treatment certified CQI-9"
+    assert request_object("Hot-dip galvanizing subcontractor") == "Hot-dip galvanizing"
+    assert request_object("Procuro uma empresa italiana que fabrique válvulas de esfera") == "fabrique válvulas de esfera"

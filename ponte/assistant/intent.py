@@ -106,14 +106,24 @@ def request_object(message: str, limit: int = 80) -> str:
 
 
 def _object_of(message: str) -> tuple[int, str]:
-    """Where the lead of `message` ends (0: none), and what follows it."""
+    """Where the lead of `message` ends (0: none), and what is sought. A company word that follows
+    what is sought ("heat treatment supplier", "fornitore" after its object) is dropped from the
+    middle instead of cutting the object off."""
     folded = fold(message)
     end = 0
-    for pattern in (_SEEKING, _ASKS_FOR_COMPANIES):
-        for m in pattern.finditer(folded):
-            if m.start() <= max(end, 0) + 40:  # leads come first; a later "company" is part of the object
-                end = max(end, m.end())
-    words = message[end:].split() if end else message.split()
+    for m in _SEEKING.finditer(folded):
+        if m.start() <= end + 40:
+            end = max(end, m.end())
+    kept_before = ""
+    for m in _ASKS_FOR_COMPANIES.finditer(folded):
+        if m.start() > end + 40:  # leads come first; a later "company" is part of the object
+            break
+        before = [w for w in re.findall(r"[^\W\d_]+", folded[end:m.start()])
+                  if len(w) >= 3 and w not in _LEAD_FILLER and not w.startswith(("ital", "brasil", "brazil"))]
+        if before:  # the object came first: keep it, drop only the company word
+            kept_before = message[end:m.start()]
+        end = max(end, m.end())
+    words = (kept_before + " " + message[end:]).split() if end else message.split()
     while words and (fold(words[0]).strip(",.;:") in _LEAD_FILLER or fold(words[0]).startswith(("ital", "brasil", "brazil"))):
         words.pop(0)
     return end, " ".join(words).strip(" ?.!;:,") or message.strip(" ?.!;:,")
