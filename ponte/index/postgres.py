@@ -165,7 +165,11 @@ class PostgresStore(Store):
         def __exit__(self, exc_type, exc, tb):
             try:
                 if exc_type is None and self.parts:
-                    self.store._bump(self.writer, self.parts)
+                    try:
+                        self.store._bump(self.writer, self.parts)
+                    except BaseException as failed:  # roll back, then let the failure through
+                        self.tx.__exit__(type(failed), failed, failed.__traceback__)
+                        raise
                 return self.tx.__exit__(exc_type, exc, tb)
             finally:
                 self.store._lock.release()
