@@ -449,9 +449,13 @@ class SqliteStore(Store):
         def __exit__(self, exc_type, exc, tb):
             try:
                 if exc_type is None:
-                    if self.parts:
-                        self.store._bump(self.writer, self.parts)
-                    self.store._conn.execute("COMMIT")
+                    try:
+                        if self.parts:
+                            self.store._bump(self.writer, self.parts)
+                        self.store._conn.execute("COMMIT")
+                    except BaseException:
+                        self.store._conn.execute("ROLLBACK")
+                        raise
                 else:
                     self.store._conn.execute("ROLLBACK")
             finally:
