@@ -71,6 +71,7 @@ TEXT_SEARCH = {"en": "english", "it": "italian", "pt": "portuguese"}
 # recall@10 against exact search at 1.0 on this repository's sets (bench/scale.py measures it).
 EF_SEARCH = 200
 LEXICAL_POOL = 256
+LEXICAL_RANKED = 5000
 
 
 class PostgresStore(Store):
@@ -280,10 +281,13 @@ class FullTextSearch:
         # The question's words stemmed in its own language (so they meet that language's texts),
         # or exactly as written (so they meet names and codes in any language); stemming them in
         # every language would let a Portuguese word match an unrelated Italian stem.
+        # Ranking is the cost: at most LEXICAL_RANKED matching chunks are ranked (a query of common
+        # words matches most of a large knowledge base; dense search carries those anyway).
         found = self.store._query(
-            "SELECT id, ts_rank(tsv, q, 1) AS r FROM chunks, (SELECT to_tsquery(CAST(? AS regconfig), ?) || "
-            "to_tsquery('simple', ?) AS q) x WHERE tsv @@ q ORDER BY r DESC LIMIT ?",
-            (TEXT_SEARCH.get(lang or "", "simple"), either, either, LEXICAL_POOL))
+            "WITH x AS (SELECT to_tsquery(CAST(? AS regconfig), ?) || to_tsquery('simple', ?) AS q), "
+            "m AS (SELECT c.id, c.tsv, x.q FROM chunks c, x WHERE c.tsv @@ x.q LIMIT ?) "
+            "SELECT id, ts_rank(tsv, q, 1) AS r FROM m ORDER BY r DESC LIMIT ?",
+            (TEXT_SEARCH.get(lang or "", "simple"), either, either, LEXICAL_RANKED, LEXICAL_POOL))
         for r in found:
             pos = self.pos_of.get(r["id"])
             if pos is not None:
