@@ -210,7 +210,6 @@ def _external_eval(assistant, sets: dict[Path, list[dict[str, Any]]], documents:
     citations. The naive baseline answers every question with its single nearest sentence.
     """
     from ..models import ChatRequest as _Chat
-    from .service import Assistant
 
     homes: dict[Path, Any] = {}
     scratch: list[str] = []  # on PostgreSQL: one throw-away schema per knowledge base

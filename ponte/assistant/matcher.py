@@ -99,15 +99,25 @@ class Matcher:
         return self._hub.get(lang, self._hub.get("*")) if self._hub else None
 
     @staticmethod
-    def _best(snap: Snapshot, queries: np.ndarray, table: _Rows, hub: np.ndarray | None = None) -> np.ndarray:
+    def _best(snap: Snapshot, queries: np.ndarray, table: _Rows) -> np.ndarray:
         """(queries × companies): each query's best cosine against each company's rows; NaN if none."""
-        best = np.full((len(queries), len(snap.companies)), np.nan, dtype=np.float32)
-        if len(table.rows) and len(queries):
-            sims = queries @ table.vectors.T
-            if hub is not None:
-                sims = sims - hub[None, :]
-            best[:, table.group_owner] = np.maximum.reduceat(sims, table.starts, axis=1)
-        return best
+        return Matcher._fits(snap, queries, table, None)[0]
+
+    @staticmethod
+    def _fits(snap: Snapshot, queries: np.ndarray, table: _Rows,
+              hub: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Like `_best`, from one product: the fits less each row's hubness (what ranks), and the
+        plain fits (what reasons compare); the same array twice without `hub`."""
+        plain = np.full((len(queries), len(snap.companies)), np.nan, dtype=np.float32)
+        if not len(table.rows) or not len(queries):
+            return plain, plain
+        sims = queries @ table.vectors.T
+        plain[:, table.group_owner] = np.maximum.reduceat(sims, table.starts, axis=1)
+        if hub is None:
+            return plain, plain
+        ranked = np.full_like(plain, np.nan)
+        ranked[:, table.group_owner] = np.maximum.reduceat(sims - hub[None, :], table.starts, axis=1)
+        return ranked, plain
 
     @staticmethod
     def _best_row(snap: Snapshot, query: np.ndarray, table: _Rows, owner: int) -> int:
@@ -142,7 +152,7 @@ class Matcher:
             my_seeks = snap.cv_vectors[mine["desc"]]
 
         hub = self._hub_of(snap.cv_lang[mine["seek"][0]] if len(mine["seek"]) else "*")
-        fwd_best = self._best(snap, my_seeks, tables["offer"], hub)
+        fwd_best, fwd_plain = self._fits(snap, my_seeks, tables["offer"], hub)
         rev_best = self._best(snap, my_offers, tables["seek"])
         forward = self._aggregate(fwd_best)
         reverse = self._aggregate(rev_best)
@@ -171,7 +181,7 @@ class Matcher:
         # How well each suggestion's closest offer meets one of our needs, without the hubness
         # correction: what the reasons compare. A fit far below the best suggestion's is called
         # partial unless it stands clear of off-topic questions (as for a free-text need).
-        plain = np.where(np.isnan(fit := self._best(snap, my_seeks, tables["offer"])), -1.0, fit)
+        plain = np.where(np.isnan(fwd_plain), -1.0, fwd_plain)
         top_fit = max((float(plain[:, pos].max()) for _, pos, _ in ranked[:k]), default=0.0) if len(plain) else 0.0
         seek_rows = mine["seek"] if len(mine["seek"]) else mine["desc"]
         matches = []
@@ -213,9 +223,9 @@ class Matcher:
         calibrated off-topic distribution, so a reason claims a fit only where there is one;
         `sought` is the need without places and the asker's own product, which reasons quote."""
         tables = self._tables(snap)
-        offer_best = self._best(snap, qvec.reshape(1, -1), tables["offer"], self._hub_of(written or lang))[0]
-        # The fit itself, without the hubness correction: what reasons and partial fits compare.
-        offer_fit = self._best(snap, qvec.reshape(1, -1), tables["offer"])[0]
+        # Ranked with the hubness correction; reasons and partial fits compare the fit itself.
+        offer_best, offer_fit = (a[0] for a in self._fits(snap, qvec.reshape(1, -1), tables["offer"],
+                                                          self._hub_of(written or lang)))
         desc_best = self._best(snap, qvec.reshape(1, -1), tables["desc"])[0]
         desc_sim = np.where(np.isnan(desc_best), 0.0, desc_best)
         score = (np.where(np.isnan(offer_best), desc_sim * 0.9, offer_best) + W_DESC * desc_sim).astype(np.float64)
@@ -230,7 +240,7 @@ class Matcher:
         score[~filter_mask(snap, filters)] = -np.inf
 
         need_folded = fold(need)
-        wanted = request_object(sought or need)
+        wanted = _clip(sought, 80) if sought else request_object(need)  # `sought` is already the object
         matches = []
         shortlist = self._shortlist(score, k)
         top_fit = float(np.nanmax(offer_fit[shortlist])) if len(shortlist) and np.isfinite(offer_fit[shortlist]).any() else 0.0

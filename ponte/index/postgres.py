@@ -22,7 +22,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .lexical import STOPWORDS, fold
-from .store import PARTS, Store, Writer
+from .store import Store, Writer
 
 SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS vector;
@@ -146,37 +146,15 @@ class PostgresStore(Store):
         with self._lock:
             self._conn.close()
 
-    class _Txn:
-        def __init__(self, store: "PostgresStore", parts: tuple[str, ...]):
-            self.store = store
-            self.parts = parts
-
-        def __enter__(self) -> Writer:
-            self.store._lock.acquire()
-            try:
-                self.tx = self.store._conn.transaction()
-                self.tx.__enter__()
-                self.store._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            except BaseException:
-                self.store._lock.release()
-                raise
-            self.writer = Writer(self.store, self.store._conn)
-            return self.writer
-
-        def __exit__(self, exc_type, exc, tb):
-            try:
-                if exc_type is None and self.parts:
-                    try:
-                        self.store._bump(self.writer, self.parts)
-                    except BaseException as failed:  # roll back, then let the failure through
-                        self.tx.__exit__(type(failed), failed, failed.__traceback__)
-                        raise
-                return self.tx.__exit__(exc_type, exc, tb)
-            finally:
-                self.store._lock.release()
-
-    def transaction(self, parts: tuple[str, ...] = PARTS) -> "PostgresStore._Txn":
-        return PostgresStore._Txn(self, tuple(parts))
+    def _begin(self) -> None:
+        # In autocommit mode BEGIN opens the transaction; the advisory lock makes writers (ids are
+        # settled inside) take turns across processes and machines.
+        self._conn.execute("BEGIN")
+        try:
+            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
 
     # --- what the database searches ---------------------------------------------------------
 

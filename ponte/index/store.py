@@ -118,6 +118,41 @@ class Writer:
             self.store.executemany(self.conn, self.store.sql(sql), [self.store.params(r) for r in rows])
 
 
+class _Txn:
+    """One write transaction: under the store's lock, committed with the generations bumped, or
+    rolled back whole (a failure while committing included)."""
+
+    def __init__(self, store: "Store", parts: tuple[str, ...]):
+        self.store = store
+        self.parts = parts
+
+    def __enter__(self) -> Writer:
+        self.store._lock.acquire()
+        try:
+            self.store._begin()
+        except BaseException:
+            self.store._lock.release()
+            raise
+        self.writer = Writer(self.store, self.store._conn)
+        return self.writer
+
+    def __exit__(self, exc_type, exc, tb):
+        conn = self.store._conn
+        try:
+            if exc_type is None:
+                try:
+                    if self.parts:
+                        self.store._bump(self.writer, self.parts)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            else:
+                conn.execute("ROLLBACK")
+        finally:
+            self.store._lock.release()
+
+
 class Store:
     """What both backends share; subclasses connect, create the schema and store vectors."""
 
@@ -147,10 +182,14 @@ class Store:
     def _query(self, sql: str, args: Iterable[Any] = ()) -> list[Any]:
         raise NotImplementedError
 
-    def transaction(self, parts: tuple[str, ...] = PARTS):
+    def transaction(self, parts: tuple[str, ...] = PARTS) -> "_Txn":
         """All-or-nothing write (a context manager yielding a `Writer`); bumps the store's generation
         and that of each part written ('documents', 'companies'), which the derived indexes of that
         part are keyed on."""
+        return _Txn(self, tuple(parts))
+
+    def _begin(self) -> None:
+        """Open a write transaction on `self._conn` that excludes every other writer."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -435,34 +474,9 @@ class SqliteStore(Store):
     def index_root(self) -> Path | None:
         return self.path.parent / "index"
 
-    class _Txn:
-        def __init__(self, store: "SqliteStore", parts: tuple[str, ...]):
-            self.store = store
-            self.parts = parts
-
-        def __enter__(self) -> Writer:
-            self.store._lock.acquire()
-            self.store._conn.execute("BEGIN IMMEDIATE")
-            self.writer = Writer(self.store, self.store._conn)
-            return self.writer
-
-        def __exit__(self, exc_type, exc, tb):
-            try:
-                if exc_type is None:
-                    try:
-                        if self.parts:
-                            self.store._bump(self.writer, self.parts)
-                        self.store._conn.execute("COMMIT")
-                    except BaseException:
-                        self.store._conn.execute("ROLLBACK")
-                        raise
-                else:
-                    self.store._conn.execute("ROLLBACK")
-            finally:
-                self.store._lock.release()
-
-    def transaction(self, parts: tuple[str, ...] = PARTS) -> "SqliteStore._Txn":
-        return SqliteStore._Txn(self, tuple(parts))
+    def _begin(self) -> None:
+        # Writers from other processes wait here for SQLite's lock (up to the connection's timeout).
+        self._conn.execute("BEGIN IMMEDIATE")
 
     def _query(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
