@@ -388,6 +388,9 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
             elif offers and rank == 1 and not reason_ok:
                 failures.append(f"{item.get('company_id') or item.get('need')}: reason names none of {item['offer']}: "
                                 f"{matches[0].reasons[0] if matches[0].reasons else '(none)'}")
+            if chat_ok is False:
+                failures.append(f"{item['need']}: the chat suggests {[p.company_id for p in reply.partners]}, "
+                                f"not {sorted(expected)}")
     finally:
         if tmp is not None:
             scored.store.close()

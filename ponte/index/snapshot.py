@@ -117,6 +117,7 @@ class Snapshot:
     # (question language, evidence language) for document sentences and for what companies offer.
     doc_cuts: dict = field(default_factory=dict)
     company_cuts: dict = field(default_factory=dict)
+    offer_hub: dict = field(default_factory=dict)  # per asker language: each company text's hubness
     # Per-company columns for vectorised filters and bonuses (bit i of a mask = i-th known value).
     c_country: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U2"))
     c_region: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U6"))
@@ -360,6 +361,10 @@ class Snapshot:
             # Per question language x profile language, as for document sentences.
             self.company_cuts = null_cuts(*negatives, self.cv_raw[self.company_index_rows],
                                           self.cv_lang[self.company_index_rows])
+        if negatives is not None and len(self.cv_raw):
+            from ..assistant.matcher import hubness
+
+            self.offer_hub = hubness(self.cv_raw, *negatives)
 
     def _versions(self) -> None:
         """Which segments each question language sees (not the dead ones, nor other-language
@@ -421,7 +426,7 @@ COMPACT_SHARE = 0.2
 COMPACT_MIN = 2000
 COMPANY_FIELDS = ("companies", "company_pos", "cv_owner", "cv_role", "cv_lang", "cv_text", "cv_vectors", "cv_raw", "lang_means",
                   "company_index_rows", "company_index_vectors", "company_lexical", "c_country", "c_region",
-                  "c_sectors", "c_partnership", "company_words", "company_cuts")
+                  "c_sectors", "c_partnership", "company_words", "company_cuts", "offer_hub")
 
 
 class SegmentTokens:
