@@ -216,7 +216,7 @@ class Assistant:
             qvec = self._query_vector(what)
         written = detect_language(need)
         centred = snap.center(qvec, written)
-        lexical = snap.company_lexical.scores(what) if snap.company_lexical else None
+        lexical = snap.offer_lexical.scores(what) if snap.offer_lexical else None
         return self.matcher.for_need(snap, need, centred, k, filters, lang, lexical, raw=qvec, written=written,
                                      sought=what)
 

@@ -105,6 +105,7 @@ class Snapshot:
     company_index_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     company_index_vectors: np.ndarray | None = None
     company_lexical: LexicalIndex | None = None
+    offer_lexical: LexicalIndex | None = None  # what each company offers and is: matching's lexical side
     # Per segment: its document's language; and, per question language, which segments a question
     # in that language sees (None: all). A document with a version in the asker's language is read
     # in that version only, so its other versions neither answer nor calibrate for that asker.
@@ -354,6 +355,9 @@ class Snapshot:
         self.company_index_vectors = np.ascontiguousarray(self.cv_vectors[self.company_index_rows])
         texts = [company_search_text(c) for c in self.companies]
         self.company_lexical = LexicalIndex(texts)
+        # Without `seeks`: a company that seeks what a need names is a fellow seeker, not a match.
+        self.offer_lexical = LexicalIndex(["\n".join([c.description, *c.offers, *c.certifications])
+                                           for c in self.companies])
         self.company_words = _words(texts)
         if negatives is not None and len(self.company_index_rows):
             from ..assistant.grounding import null_cuts
@@ -425,7 +429,7 @@ DOCUMENT_FIELDS = ("chunks", "seg_texts", "seg_chunk", "seg_vectors", "doc_index
 COMPACT_SHARE = 0.2
 COMPACT_MIN = 2000
 COMPANY_FIELDS = ("companies", "company_pos", "cv_owner", "cv_role", "cv_lang", "cv_text", "cv_vectors", "cv_raw", "lang_means",
-                  "company_index_rows", "company_index_vectors", "company_lexical", "c_country", "c_region",
+                  "company_index_rows", "company_index_vectors", "company_lexical", "offer_lexical", "c_country", "c_region",
                   "c_sectors", "c_partnership", "company_words", "company_cuts", "offer_hub")
 
 
