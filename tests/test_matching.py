@@ -1,3 +1,7 @@
+import json
+
+import numpy as np
+
 from ponte.assistant.evaluation import run_eval
 from ponte.models import Filters, MatchRequest
 
@@ -59,6 +63,11 @@ def test_the_held_out_style_set_is_scored_on_its_own_profiles(shared_assistant):
     for lang in ("need-en", "need-it", "need-pt"):
         assert result["groups"][lang]["hit@3"] >= 0.93, (lang, result["groups"][lang])
     assert result["kinds"]["fellow"]["twin_or_fellow_first"] <= 1
+    assert result["groups"]["company"]["hit@3"] >= 0.95, result["groups"]["company"]
+    # A named place weighs, but a company elsewhere that offers what is sought still comes in the top 3.
+    assert result["kinds"]["region-elsewhere"]["hit@3"] >= 0.85, result["kinds"]["region-elsewhere"]
+    # The chat shows the right partner for nearly every need (the first credible one and the others).
+    assert overall["chat_suggests_right_partner"] >= 0.95, result["failures"]
     # The shipped knowledge base was not touched.
     assert "br-zinco-cabo" not in shared_assistant.snapshot().company_pos
 
@@ -100,3 +109,26 @@ def test_a_company_word_after_the_object_does_not_cut_it_off():
     assert request_object("Heat treatment supplier certified CQI-9") == "Heat treatment certified CQI-9"
     assert request_object("Hot-dip galvanizing subcontractor") == "Hot-dip galvanizing"
     assert request_object("Procuro uma empresa italiana que fabrique válvulas de esfera") == "fabrique válvulas de esfera"
+
+
+def test_a_need_a_company_does_not_serve_does_not_count_against_it():
+    from ponte.assistant.matcher import Matcher
+
+    # Fits of two of our needs (rows) against a specialist in the first and a firm that half-fits both.
+    fits = np.array([[0.40, 0.25], [-0.20, 0.25]], dtype=np.float32)
+    specialist, half_fit = Matcher._aggregate(fits)
+    assert specialist > half_fit
+
+
+def test_matching_words_come_from_offers_never_from_needs(assistant, tmp_path):
+    """A company that seeks what a need names is a fellow seeker: its `seeks` are not matched as words."""
+    f = tmp_path / "two.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in (
+        {"id": "zz-seeker", "name": "Torres Zeta", "country": "BR", "description": "Torres de transmissão.",
+         "offers": ["torres treliçadas"], "seeks": ["galvanização a fogo"]},
+        {"id": "zz-offerer", "name": "Zinco Zeta", "country": "BR", "description": "Zincagem.",
+         "offers": ["galvanização a fogo"]})) + "\n", encoding="utf-8")
+    assert assistant.ingest([f]).added == 2
+    snap = assistant.snapshot()
+    scores = snap.offer_lexical.scores("galvanização a fogo")
+    assert scores[snap.company_pos["zz-offerer"]] > 0 and scores[snap.company_pos["zz-seeker"]] == 0
