@@ -372,11 +372,15 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
                 # The same need as a chat message: the right partner must be among those suggested.
                 reply = scored.chat(ChatRequest(message=_as_request(item["need"], item.get("language") or "en")))
                 chat_ok = any(p.company_id in expected for p in reply.partners)
+                chat_shown = len(reply.partners)
+                chat_avoided = bool(reply.partners) and reply.partners[0].company_id in set(item.get("avoid_first", []))
             for g in (groups[key], kinds[item.get("kind", "-")]):
                 g["cases"] += 1
                 if chat_ok is not None:
                     g["chatted"] += 1
                     g["chat_ok"] += chat_ok
+                    g["chat_shown"] += chat_shown
+                    g["chat_avoided"] += chat_avoided
                 g["hit@1"] += rank == 1
                 g["hit@3"] += bool(rank and rank <= 3)
                 g["mrr"] += 1.0 / rank if rank else 0.0
@@ -388,6 +392,9 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
             elif offers and rank == 1 and not reason_ok:
                 failures.append(f"{item.get('company_id') or item.get('need')}: reason names none of {item['offer']}: "
                                 f"{matches[0].reasons[0] if matches[0].reasons else '(none)'}")
+            if chat_ok is not None and chat_avoided:
+                failures.append(f"{item['need']}: the chat suggests a company to avoid first: "
+                                f"{[p.company_id for p in reply.partners]}")
             if chat_ok is False:
                 failures.append(f"{item['need']}: the chat suggests {[p.company_id for p in reply.partners]}, "
                                 f"not {sorted(expected)}")
@@ -402,7 +409,9 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
                 "hit@3": round(g["hit@3"] / g["cases"], 4), "mrr": round(g["mrr"] / g["cases"], 4),
                 "twin_or_fellow_first": int(g["twin_first"]),
                 "reason_relevant": round(g["reason_ok"] / g["reasoned"], 4) if g["reasoned"] else None,
-                "chat_suggests_right_partner": round(g["chat_ok"] / g["chatted"], 4) if g["chatted"] else None}
+                "chat_suggests_right_partner": round(g["chat_ok"] / g["chatted"], 4) if g["chatted"] else None,
+                "chat_partners_shown": round(g["chat_shown"] / g["chatted"], 2) if g["chatted"] else None,
+                "chat_avoided_first": int(g["chat_avoided"])}
 
     table = {key: figures(g) for key, g in sorted(groups.items())}
     by_kind = {key: figures(g) for key, g in sorted(kinds.items())}
@@ -411,11 +420,14 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
         for name, value in g.items():
             total[name] += value
     overall = figures(total)
-    lines = ["set                   cases  hit@1  hit@3   MRR    avoided first  reason names offer  chat shows it"]
+    lines = ["set                   cases  hit@1  hit@3   MRR    avoided first  reason names offer  chat shows it"
+             "  chat shown  chat avoided first"]
     for key, r in list(table.items()) + [("all", overall)] + [(f"  kind {k}", v) for k, v in by_kind.items()]:
+        chatted = r["chat_partners_shown"] is not None
         lines.append(f"{key:<21} {r['cases']:>5}  {r['hit@1']:.3f}  {r['hit@3']:.3f}  {r['mrr']:.3f}  "
                      f"{r['twin_or_fellow_first']:>13}  {_fmt(r['reason_relevant']):>18}  "
-                     f"{_fmt(r['chat_suggests_right_partner']):>13}")
+                     f"{_fmt(r['chat_suggests_right_partner']):>13}  "
+                     f"{r['chat_partners_shown'] if chatted else '-':>10}  {r['chat_avoided_first'] if chatted else '-':>10}")
     lines += [f"FAIL {f}" for f in failures]
     return {"kind": "match", "overall": overall, "groups": table, "kinds": by_kind, "failures": failures,
             "report": "\n".join(lines)}
