@@ -36,6 +36,17 @@ def test_all_seven_areas_are_listed(shared_assistant):
     assert "traduzione di [2]" in resp.answer
 
 
+def test_each_quoted_translated_sentence_is_backed_by_its_original(shared_assistant):
+    resp = shared_assistant.chat(ChatRequest(message="Qual é o objetivo do projeto MetalMec entre Pernambuco e a Lombardia?"))
+    assert resp.grounded and resp.citations[0].source_id.endswith("-pt")
+    quoted = resp.answer.count("” [1]")
+    original = resp.citations[1]
+    assert quoted >= 2 and not original.source_id.endswith("-pt")
+    # The answer's sentence about partnerships is quoted, so its English original is cited too.
+    assert "parcerias tecnológicas e comerciais" in resp.answer
+    assert "technological and commercial partnerships" in original.snippet
+
+
 def test_every_citation_number_maps_to_a_citation(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="Which four supply chains does MetalMec focus on?"))
     import re

@@ -26,7 +26,7 @@ class Evidence:
     sentences: list[tuple[str, float]]  # (sentence, relevance)
     chunk_text: str
     language: str = "en"
-    original: "Evidence | None" = None  # when this evidence is a translation: the original's sentence
+    original: "Evidence | None" = None  # for a translation: the original's closest sentence to each of `sentences`
 
 
 @dataclass
@@ -88,8 +88,13 @@ class ExtractiveAnswerer:
                 numbers[ei] = len(citations)
                 if ev.original is not None:  # a translation is cited beside its original
                     o = ev.original
+                    # The original of each quoted sentence (`o.sentences` follows `ev.sentences`).
+                    texts = [t for t, _ in ev.sentences]
+                    backing = [o.sentences[texts.index(s)][0] for s in quoted
+                               if s in texts and texts.index(s) < len(o.sentences)]
+                    backing = list(dict.fromkeys(backing)) or [o.sentences[0][0] if o.sentences else o.chunk_text]
                     citations.append(Citation(source_id=o.source_id, title=o.title,
-                                              snippet=_snippet(o.sentences[0][0] if o.sentences else o.chunk_text, 800),
+                                              snippet=_snippet(" ".join(backing), 800),
                                               score=round(o.score, 4), url=o.url))
                     notes.append(phrase("translation_of", lang, t=str(numbers[ei]), o=str(len(citations))))
             lines.append(_format_quote(sentence, numbers[ei]))

@@ -143,18 +143,20 @@ class ChatService:
             ev = Evidence(c.doc_id, c.title, c.url, hit.dense, [(t, r) for t, r, _ in sentences], c.text,
                           language=c.language)
             if c.translation and c.work in snap.originals and sentences:
-                ev.original = self._original(snap, c.work, sentences[0][2])
+                ev.original = self._original(snap, c.work, [row for _, _, row in sentences])
             out.append(ev)
         return out
 
     @staticmethod
-    def _original(snap: Snapshot, work: str, row: int) -> Evidence:
-        """The original document's sentence closest in meaning to the quoted translated one."""
-        rows = snap.originals[work]
-        best = int(rows[int(np.argmax(snap.seg_vectors[rows] @ snap.seg_vectors[row]))])
-        c = snap.chunks[int(snap.seg_chunk[best])]
-        return Evidence(c.doc_id, c.title, c.url, float(snap.seg_vectors[best] @ snap.seg_vectors[row]),
-                        [(snap.seg_texts[best], 0.0)], c.text, language=c.language)
+    def _original(snap: Snapshot, work: str, rows: list[int]) -> Evidence:
+        """The original document's sentences closest in meaning to each translated one, in the same
+        order, so whichever translated sentences are quoted, their originals are cited beside them."""
+        originals = snap.originals[work]
+        sims = snap.seg_vectors[rows] @ snap.seg_vectors[originals].T
+        best = [int(originals[i]) for i in np.argmax(sims, axis=1)]
+        c = snap.chunks[int(snap.seg_chunk[best[0]])]
+        return Evidence(c.doc_id, c.title, c.url, float(sims[0].max()),
+                        [(snap.seg_texts[b], 0.0) for b in best], c.text, language=c.language)
 
     # --- partners ---------------------------------------------------------------------------
 
