@@ -47,6 +47,13 @@ def test_each_quoted_translated_sentence_is_backed_by_its_original(shared_assist
     assert "technological and commercial partnerships" in original.snippet
 
 
+def test_an_acronym_of_the_knowledge_base_is_answered_and_an_unknown_one_is_not(shared_assistant):
+    resp = shared_assistant.chat(ChatRequest(message="What does PTA stand for?"))
+    assert resp.grounded and "Priority Theme Areas" in resp.answer
+    resp = shared_assistant.chat(ChatRequest(message="What does GDP stand for?"))
+    assert not resp.grounded and resp.citations == []
+
+
 def test_every_citation_number_maps_to_a_citation(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="Which four supply chains does MetalMec focus on?"))
     import re

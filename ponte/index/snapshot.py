@@ -45,6 +45,7 @@ def bitmask(values, universe) -> int:
 
 
 RARE_SHARE = 0.2  # a term in at most this share of chunks is distinctive enough to tip a choice
+RARE_MIN_CHARS = 3  # ... and at least this long: acronyms ("PTA", "CNC") are the names users ask about
 SHRINK = 40  # texts of pseudo-weight pulling a sparse language's mean towards the global one
 
 
@@ -276,7 +277,7 @@ class Snapshot:
         self.doc_lexical = store.lexical_added(self.doc_lexical, self.chunks, first_new)
         self.doc_df = {t: n for t, n in df.items() if n > 0}
         limit = max(1, int(RARE_SHARE * (len(self.chunks) - len(self.dead_chunks))))
-        self.rare_terms = {t for t, n in self.doc_df.items() if n <= limit and len(t) >= 4}
+        self.rare_terms = {t for t, n in self.doc_df.items() if n <= limit and len(t) >= RARE_MIN_CHARS}
         self.doc_words = self.doc_words | _words([c.text for c in chunks[first_new:]] + [c.title for c in chunks[first_new:]])
         self.visible, self.hidden_chunks, self.originals = {}, {}, {}
         self.doc_cuts = {}
@@ -322,7 +323,7 @@ class Snapshot:
                 df[term] = df.get(term, 0) + 1
         self.doc_df = df
         limit = max(1, int(RARE_SHARE * len(self.chunks)))
-        self.rare_terms = {t for t, n in df.items() if n <= limit and len(t) >= 4}
+        self.rare_terms = {t for t, n in df.items() if n <= limit and len(t) >= RARE_MIN_CHARS}
         self.doc_words = _words([c.text for c in self.chunks] + [c.title for c in self.chunks])
 
     def _build_companies(self, store: Store, negatives: tuple[np.ndarray, np.ndarray] | None) -> None:
@@ -458,7 +459,7 @@ class SegmentTokens:
 # opens an unchanged knowledge base loads it instead of rebuilding it. Written to a temporary folder
 # and renamed, so a reader never sees half of one; older generations are removed.
 
-INDEX_FORMAT = "documents-2"
+INDEX_FORMAT = "documents-3"
 
 
 def _index_folder(store: Store, generation: int) -> Path | None:
