@@ -132,3 +132,10 @@ def test_matching_words_come_from_offers_never_from_needs(assistant, tmp_path):
     snap = assistant.snapshot()
     scores = snap.offer_lexical.scores("galvanização a fogo")
     assert scores[snap.company_pos["zz-offerer"]] > 0 and scores[snap.company_pos["zz-seeker"]] == 0
+
+
+def test_a_reason_quotes_the_clause_of_the_need_that_the_offer_meets(shared_assistant):
+    need = "Our gas pipelines are getting old, who can supply API 6D ball valves?"
+    top = shared_assistant.match(MatchRequest(need=need, k=1)).matches[0]
+    quoted = top.reasons[0].rsplit("“", 1)[1].rstrip("”")
+    assert quoted in ("Our gas pipelines are getting old", "who can supply API 6D ball valves"), top.reasons[0]

@@ -336,6 +336,12 @@ def _as_request(need: str, lang: str) -> str:
     return f"{_REQUEST_LEADS.get(lang, _REQUEST_LEADS['en'])} {need[:1].lower()}{need[1:]}"
 
 
+def _offer_quoted(reason: str) -> str:
+    """The offer a reason names: its first quotation (the request it answers is quoted after it)."""
+    m = re.search(r"“([^”]*)”", reason)
+    return m.group(1) if m else reason
+
+
 def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = None) -> dict[str, Any]:
     """hit@3 and MRR of the expected partners; how often a company named in `avoid_first` (a fellow
     seeker, a twin, the maker of the asker's own product) comes first; and whether the first
@@ -366,7 +372,7 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
             avoided = bool(ranked and ranked[0] in set(item.get("avoid_first", [])))
             offers = [_norm(o) for o in item.get("offer", [])]
             reason_ok = bool(rank == 1 and offers and matches[0].reasons
-                             and any(o in _norm(matches[0].reasons[0]) for o in offers))
+                             and any(o in _norm(_offer_quoted(matches[0].reasons[0])) for o in offers))
             chat_ok = None
             if "need" in item:
                 # The same need as a chat message: the right partner must be among those suggested.

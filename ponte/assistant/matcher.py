@@ -237,11 +237,13 @@ class Matcher:
 
     def for_need(self, snap: Snapshot, need: str, qvec: np.ndarray, k: int, filters: Filters | None,
                  lang: str, lexical: np.ndarray | None = None, raw: np.ndarray | None = None,
-                 written: str | None = None, sought: str | None = None) -> list[Match]:
+                 written: str | None = None, sought: str | None = None,
+                 clauses: list[tuple[str, np.ndarray]] | None = None) -> list[Match]:
         """Companies whose offers meet a free-text need. `qvec` is the need centred per language;
         `raw` (as the encoder gave it) and `written` (its language) place each fit against the
         calibrated off-topic distribution, so a reason claims a fit only where there is one;
-        `sought` is the need without places and the asker's own product, which reasons quote."""
+        `sought` is the need without places and the asker's own product, which reasons quote, or of
+        `clauses` (text, raw vector) the one closest to the offer that a reason names."""
         tables = self._tables(snap)
         # Ranked with the hubness correction; reasons and partial fits compare the fit itself.
         offer_best, offer_fit = (a[0] for a in self._fits(snap, qvec.reshape(1, -1), tables["offer"],
@@ -274,7 +276,8 @@ class Matcher:
             fit = None
             if row >= 0 and (offer_fit[pos] >= PARTIAL_FIT * top_fit or
                              (z is not None and (z >= STRONG_FIT_Z or z >= top_z - PARTIAL_Z_GAP))):
-                reasons.append(phrase("offers_for_request", lang, offer=snap.cv_text[row], need=wanted))
+                quoted = _clip(max(clauses, key=lambda c: float(c[1] @ snap.cv_raw[row]))[0], 80) if clauses else wanted
+                reasons.append(phrase("offers_for_request", lang, offer=snap.cv_text[row], need=quoted))
                 fit = "strong" if z is not None and z >= STRONG_FIT_Z else "good"
             elif row >= 0:  # no fit is claimed where the best offer fits far less than the leader's
                 reasons.append(phrase("partial_fit", lang, offer=snap.cv_text[row]))

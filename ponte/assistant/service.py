@@ -7,6 +7,7 @@ in one transaction, and the next reader builds a fresh snapshot from the new gen
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 from collections import OrderedDict
@@ -217,8 +218,12 @@ class Assistant:
         written = detect_language(need)
         centred = snap.center(qvec, written)
         lexical = snap.offer_lexical.scores(what) if snap.offer_lexical else None
+        # A need of several clauses ("our towers rust too quickly, who can protect the steel with
+        # zinc?") is quoted in each reason by the clause closest to that company's offer, not whole.
+        parts = [p.strip() for p in re.split(r"[,;:?!.]+(?:\s|$)", what) if len(p.split()) >= 2]
+        clauses = list(zip(parts, self.encoder.queries(parts))) if len(parts) > 1 else None
         return self.matcher.for_need(snap, need, centred, k, filters, lang, lexical, raw=qvec, written=written,
-                                     sought=what)
+                                     sought=what, clauses=clauses)
 
     # --- chat -------------------------------------------------------------------------------
 
