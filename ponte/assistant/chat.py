@@ -20,9 +20,9 @@ from ..index.snapshot import Snapshot
 from ..models import ChatRequest, ChatResponse, Match
 from .answerer import Evidence
 from .grounding import Support, offer_z, outside_knowledge
-from .matcher import certifications_named
 from .intent import addressed_to_the_assistant, asks_for_companies, asks_for_contacts, seeks_partners, small_talk
 from .language import guess_language, phrase
+from .matcher import certifications_named
 
 if TYPE_CHECKING:
     from .service import Assistant
