@@ -346,12 +346,25 @@ _PLACE_LEAD = frozenset("""
 """.split())
 
 
+def certification_holders(companies: list[CompanyProfile]) -> dict[str, np.ndarray]:
+    """Each certification (its words, accent-folded) and the positions of the companies holding it,
+    built once per snapshot: a need is then compared with the distinct certifications only."""
+    holders: dict[str, list[int]] = {}
+    for pos, c in enumerate(companies):
+        for cert in c.certifications:
+            words = _norm_words(cert)
+            if len(words) >= 3:
+                holders.setdefault(words, []).append(pos)
+    return {words: np.asarray(sorted(set(p)), dtype=np.int64) for words, p in holders.items()}
+
+
 def certifications_named(snap: Snapshot, need: str) -> np.ndarray | None:
     """Per company: whether it holds a certification that the need names (as whole words)."""
     folded = f" {_norm_words(need)} "
     held = np.zeros(len(snap.companies), dtype=bool)
-    for pos, c in enumerate(snap.companies):
-        held[pos] = any(len(n := _norm_words(cert)) >= 3 and f" {n} " in folded for cert in c.certifications)
+    for words, positions in snap.cert_holders.items():
+        if f" {words} " in folded:
+            held[positions] = True
     return held if held.any() else None
 
 

@@ -120,6 +120,7 @@ class Snapshot:
     doc_cuts: dict = field(default_factory=dict)
     company_cuts: dict = field(default_factory=dict)
     offer_hub: dict = field(default_factory=dict)  # per asker language: each company text's hubness
+    cert_holders: dict = field(default_factory=dict)  # a certification's words -> companies holding it
     # Per-company columns for vectorised filters and bonuses (bit i of a mask = i-th known value).
     c_country: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U2"))
     c_region: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="<U6"))
@@ -356,6 +357,9 @@ class Snapshot:
         self.company_index_vectors = np.ascontiguousarray(self.cv_vectors[self.company_index_rows])
         texts = [company_search_text(c) for c in self.companies]
         self.company_lexical = LexicalIndex(texts)
+        from ..assistant.matcher import certification_holders
+
+        self.cert_holders = certification_holders(self.companies)
         # Without `seeks`: a company that seeks what a need names is a fellow seeker, not a match.
         self.offer_lexical = LexicalIndex(["\n".join([c.description, *c.offers, *c.certifications])
                                            for c in self.companies])
@@ -431,7 +435,7 @@ COMPACT_SHARE = 0.2
 COMPACT_MIN = 2000
 COMPANY_FIELDS = ("companies", "company_pos", "cv_owner", "cv_role", "cv_lang", "cv_text", "cv_vectors", "cv_raw", "lang_means",
                   "company_index_rows", "company_index_vectors", "company_lexical", "offer_lexical", "c_country", "c_region",
-                  "c_sectors", "c_partnership", "company_words", "company_cuts", "offer_hub")
+                  "c_sectors", "c_partnership", "company_words", "company_cuts", "offer_hub", "cert_holders")
 
 
 class SegmentTokens:
