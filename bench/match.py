@@ -39,6 +39,8 @@ POOLS = {
             "pressure vessels", "steel structures", "automotive components", "ship hulls", "shafts and gears"]),
 }
 SECTORS = ["naval-offshore", "petrochemical", "automotive", "wind", "metal-mechanical"]
+CERTIFICATIONS = ["ISO 9001", "ISO 14001", "ISO 45001", "IATF 16949", "API 6D", "API 610", "EN 1090",
+                  "ISO 3834", "CQI-9", "ASME", "DNV", "PED 2014/68/EU"]
 
 
 def generate(n: int, seed: int = 7) -> list[CompanyProfile]:
@@ -54,7 +56,8 @@ def generate(n: int, seed: int = 7) -> list[CompanyProfile]:
             id=f"gen-{i:05d}", name=f"Generated {i}", country=country,
             region="Pernambuco" if country == "BR" else "Lombardia", languages=[lang],
             sectors=rnd.sample(SECTORS, 2), description=f"{offers[0]} e {offers[1]}" if lang != "en" else
-            f"{offers[0]} and {offers[1]}", offers=offers, seeks=[seek]))
+            f"{offers[0]} and {offers[1]}", offers=offers, seeks=[seek],
+            certifications=rnd.sample(CERTIFICATIONS, rnd.randint(0, 3))))
     return out
 
 
