@@ -218,11 +218,12 @@ class Assistant:
         written = detect_language(need)
         centred = snap.center(qvec, written)
         lexical = snap.offer_lexical.scores(what) if snap.offer_lexical else None
-        # A need of several clauses ("our towers rust too quickly, who can protect the steel with
-        # zinc?") is quoted in each reason by the clause closest to that company's offer, not whole.
-        # (At most four clauses are embedded, which bounds the cost of a long message.)
+        # A long need of several clauses ("our towers rust too quickly, who can protect the steel
+        # with zinc?") is quoted in each reason by the clause closest to that company's offer, not
+        # whole. Each clause costs an embedding, so a short one (up to 60 characters, quoted whole
+        # without strain) is not split, and at most four clauses are embedded.
         parts = [p.strip() for p in re.split(r"[,;:?!.]+(?:\s|$)", what) if len(p.split()) >= 2][:4]
-        clauses = list(zip(parts, self.encoder.queries(parts))) if len(parts) > 1 else None
+        clauses = list(zip(parts, self.encoder.queries(parts))) if len(parts) > 1 and len(what) > 60 else None
         return self.matcher.for_need(snap, need, centred, k, filters, lang, lexical, raw=qvec, written=written,
                                      sought=what, clauses=clauses)
 
