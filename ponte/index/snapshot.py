@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import numpy as np
 
@@ -164,20 +164,17 @@ class Snapshot:
         snap = cls(generation=generations["*"], dim=dim)
         snap.ann_min_rows = ann_min_rows
         snap.part_generations = {part: generations[part] for part in ("documents", "companies")}
+        earlier = previous if previous is not None and previous.dim == dim else None
         negatives = None
-        for part, fields, build in (("documents", DOCUMENT_FIELDS, snap._build_documents),
-                                    ("companies", COMPANY_FIELDS, snap._build_companies)):
-            if previous is not None and previous.dim == dim and \
-                    previous.part_generations.get(part) == generations[part]:
+        for part, fields, build in (
+                ("documents", DOCUMENT_FIELDS, lambda neg: snap._build_documents(store, neg, earlier)),
+                ("companies", COMPANY_FIELDS, lambda neg: snap._build_companies(store, neg))):
+            if earlier is not None and earlier.part_generations.get(part) == generations[part]:
                 for name in fields:
-                    setattr(snap, name, getattr(previous, name))
+                    setattr(snap, name, getattr(earlier, name))
             else:
                 negatives = negatives or _negatives(store, dim)
-                if part == "documents":
-                    snap._build_documents(store, negatives, previous if previous is not None and
-                                          previous.dim == dim else None)
-                else:
-                    build(store, negatives)
+                build(negatives)
         snap.vocabulary = Vocabulary(snap.doc_words | snap.company_words)
         return snap
 
@@ -237,35 +234,17 @@ class Snapshot:
             return False  # a full build (which also rewrites the index on disk) is cheaper now
 
         chunks = list(self.chunks)
+        first_new = len(chunks)
+        seg_chunk, texts, new_vectors, seg_ids = _gather(rows, chunks, self.dim)
         df = dict(self.doc_df)
-        for pos in killed.tolist():
-            c = chunks[pos]
-            for term in set(tokenize(c.text, c.language)):
-                df[term] = df.get(term, 1) - 1
-        chunk_pos: dict[str, int] = {}
-        seg_chunk, seg_vecs, seg_ids, texts = [], [], [], []
-        for row in rows:
-            pos = chunk_pos.get(row["chunk_id"])
-            if pos is None:
-                pos = chunk_pos[row["chunk_id"]] = len(chunks)
-                c = DocChunk(row["chunk_id"], row["doc_id"], row["title"], row["heading"], row["chunk_text"],
-                             row["url"], row["language"], row["work"], bool(row["translation"]))
-                chunks.append(c)
-                for term in set(tokenize(c.text, c.language)):
-                    df[term] = df.get(term, 0) + 1
-            seg_chunk.append(pos)
-            texts.append(row["text"])
-            seg_vecs.append(row["vec"])
-            seg_ids.append(row["id"])
-        new_vectors = np.vstack(seg_vecs).astype(np.float32, copy=False) if seg_vecs else \
-            np.zeros((0, self.dim), dtype=np.float32)
+        _count_terms([chunks[p] for p in killed.tolist()], df, -1)
+        _count_terms(chunks[first_new:], df, +1)
 
         live = np.ones(old_segments + len(rows), dtype=bool)
         if self.seg_live is not None:
             live[:old_segments] = self.seg_live
         live[:old_segments] &= ~np.isin(self.seg_chunk, killed)
         self.dead_chunks = np.union1d(self.dead_chunks, killed).astype(np.int64)
-        first_new = len(self.chunks)
         self.chunks = chunks
         self.seg_texts = list(self.seg_texts) + texts
         self.seg_chunk = np.concatenate([np.asarray(self.seg_chunk), np.asarray(seg_chunk, dtype=np.int64)])
@@ -277,10 +256,8 @@ class Snapshot:
         self.doc_index = store.vector_added(self.doc_index, new_vectors, self.seg_ids, self.seg_vectors, self.dim)
         self.doc_lexical = store.lexical_added(self.doc_lexical, self.chunks, first_new)
         self.doc_df = {t: n for t, n in df.items() if n > 0}
-        limit = max(1, int(RARE_SHARE * (len(self.chunks) - len(self.dead_chunks))))
-        self.rare_terms = {t for t, n in self.doc_df.items() if n <= limit and len(t) >= RARE_MIN_CHARS}
+        self.rare_terms = _rare_terms(self.doc_df, len(self.chunks) - len(self.dead_chunks))
         self.doc_words = self.doc_words | _words([c.text for c in chunks[first_new:]] + [c.title for c in chunks[first_new:]])
-        self.visible, self.hidden_chunks, self.originals = {}, {}, {}
         self.doc_cuts = {}
         if negatives is not None and base.doc_cuts and len(new_vectors):
             from ..assistant.grounding import raised_cuts
@@ -295,22 +272,8 @@ class Snapshot:
 
     def _read_documents(self, store: Store) -> None:
         dim = self.dim
-        chunk_pos: dict[str, int] = {}
-        seg_chunk, seg_vecs, seg_ids = [], [], []
-        for row in store.iter_segments():
-            pos = chunk_pos.get(row["chunk_id"])
-            if pos is None:
-                pos = chunk_pos[row["chunk_id"]] = len(self.chunks)
-                self.chunks.append(DocChunk(row["chunk_id"], row["doc_id"], row["title"], row["heading"],
-                                            row["chunk_text"], row["url"], row["language"], row["work"],
-                                            bool(row["translation"])))
-            seg_chunk.append(pos)
-            self.seg_texts.append(row["text"])
-            seg_vecs.append(row["vec"])
-            seg_ids.append(row["id"])
+        seg_chunk, self.seg_texts, self.seg_vectors, seg_ids = _gather(store.iter_segments(), self.chunks, dim)
         self.seg_chunk = np.asarray(seg_chunk, dtype=np.int64)
-        self.seg_vectors = np.vstack(seg_vecs).astype(np.float32, copy=False) if seg_vecs else \
-            np.zeros((0, dim), dtype=np.float32)
         # The store decides what searches: FAISS and BM25 in memory (embedded), or pgvector and
         # PostgreSQL full-text search (a replica on a shared database).
         self.doc_index = store.vector_search(self.seg_vectors, np.asarray(seg_ids, dtype=np.int64), dim,
@@ -318,13 +281,9 @@ class Snapshot:
         self.doc_lexical = store.lexical_search(self.chunks)
         self.seg_ids = np.asarray(seg_ids, dtype=np.int64)
         self.base_rows = len(self.seg_texts)
-        df: dict[str, int] = {}
-        for c in self.chunks:
-            for term in set(tokenize(c.text, c.language)):
-                df[term] = df.get(term, 0) + 1
-        self.doc_df = df
-        limit = max(1, int(RARE_SHARE * len(self.chunks)))
-        self.rare_terms = {t for t, n in df.items() if n <= limit and len(t) >= RARE_MIN_CHARS}
+        self.doc_df = {}
+        _count_terms(self.chunks, self.doc_df, +1)
+        self.rare_terms = _rare_terms(self.doc_df, len(self.chunks))
         self.doc_words = _words([c.text for c in self.chunks] + [c.title for c in self.chunks])
 
     def _build_companies(self, store: Store, negatives: tuple[np.ndarray, np.ndarray] | None) -> None:
@@ -410,6 +369,37 @@ def _words(texts: list[str]) -> set[str]:
     for text in texts:
         out.update(word.findall(fold(text)))
     return out
+
+
+def _gather(rows: Iterable[Any], chunks: list[DocChunk], dim: int) -> tuple[list[int], list[str], np.ndarray, list[int]]:
+    """Segments as the store lists them (in document order): their chunks are appended to
+    `chunks`; returns each segment's chunk position, text, vector and store id."""
+    chunk_pos: dict[str, int] = {}
+    seg_chunk, texts, vecs, ids = [], [], [], []
+    for row in rows:
+        pos = chunk_pos.get(row["chunk_id"])
+        if pos is None:
+            pos = chunk_pos[row["chunk_id"]] = len(chunks)
+            chunks.append(DocChunk(row["chunk_id"], row["doc_id"], row["title"], row["heading"], row["chunk_text"],
+                                   row["url"], row["language"], row["work"], bool(row["translation"])))
+        seg_chunk.append(pos)
+        texts.append(row["text"])
+        vecs.append(row["vec"])
+        ids.append(row["id"])
+    vectors = np.vstack(vecs).astype(np.float32, copy=False) if vecs else np.zeros((0, dim), dtype=np.float32)
+    return seg_chunk, texts, vectors, ids
+
+
+def _count_terms(chunks: Iterable[DocChunk], df: dict[str, int], step: int) -> None:
+    """Add `step` to the count of chunks holding each BM25 token, for each of `chunks`."""
+    for c in chunks:
+        for term in set(tokenize(c.text, c.language)):
+            df[term] = df.get(term, 0) + step
+
+
+def _rare_terms(df: dict[str, int], live_chunks: int) -> set[str]:
+    limit = max(1, int(RARE_SHARE * live_chunks))
+    return {t for t, n in df.items() if 0 < n <= limit and len(t) >= RARE_MIN_CHARS}
 
 
 def _negatives(store: Store, dim: int) -> tuple[np.ndarray, np.ndarray] | None:
