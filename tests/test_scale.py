@@ -168,11 +168,16 @@ def test_many_changes_lead_to_a_full_build(assistant, tmp_path, monkeypatch):
 
     monkeypatch.setattr(snapshot, "COMPACT_MIN", 0)
     monkeypatch.setattr(snapshot, "COMPACT_SHARE", 0.0)
-    assistant.snapshot()
+    before = assistant.snapshot()
+    chunks_before, rows_before = len(before.chunks), len(before.seg_texts)
     note = tmp_path / "note.md"
     note.write_text("# Note\n\n" + " ".join(f"Sentence {i} about forged rings." for i in range(10)) + "\n",
                     encoding="utf-8")
     assistant.ingest([note])
     snap = assistant.snapshot()
     assert snap.seg_live is None and snap.base_rows == len(snap.seg_texts)  # rebuilt whole
+    # ... from the store alone: its rows line up, and the snapshot readers still hold is untouched.
+    assert len(snap.seg_texts) == len(snap.seg_chunk) == len(snap.seg_vectors) == rows_before + 1
+    assert len(snap.chunks) == chunks_before + 1 and len({c.id for c in snap.chunks}) == len(snap.chunks)
+    assert (len(before.chunks), len(before.seg_texts)) == (chunks_before, rows_before)
     assert "note" in _ids(assistant, "forged rings")

@@ -217,21 +217,24 @@ class Snapshot:
     def _apply_changes(self, store: Store, base: "Snapshot", changed: set[str], negatives) -> bool:
         """Take `base`'s document part, mark the rows of `changed` documents dead and append their
         current rows. False (nothing done) when so much changed that a full build is due."""
-        for name in DOCUMENT_FIELDS:
-            setattr(self, name, getattr(base, name))
         if not changed:
+            for name in DOCUMENT_FIELDS:
+                setattr(self, name, getattr(base, name))
             self._finish_documents(negatives, None)
             return True
+        # Decided on `base` alone: a full build starts from this snapshot's empty fields.
         rows = list(store.iter_segments(doc_ids=sorted(changed)))
-        old_segments = len(self.seg_texts)
-        dead_now = 0 if self.seg_live is None else int((~self.seg_live).sum())
-        doc_of = np.asarray([c.doc_id for c in self.chunks]) if self.chunks else np.zeros(0, dtype="<U1")
+        old_segments = len(base.seg_texts)
+        dead_now = 0 if base.seg_live is None else int((~base.seg_live).sum())
+        doc_of = np.asarray([c.doc_id for c in base.chunks]) if base.chunks else np.zeros(0, dtype="<U1")
         killed = np.flatnonzero(np.isin(doc_of, sorted(changed)))
-        killed = np.setdiff1d(killed, self.dead_chunks)
-        dead_segments = dead_now + int(np.isin(self.seg_chunk, killed).sum())
-        appended = old_segments + len(rows) - self.base_rows
-        if dead_segments + appended > COMPACT_SHARE * max(self.base_rows, 1) + COMPACT_MIN:
+        killed = np.setdiff1d(killed, base.dead_chunks)
+        dead_segments = dead_now + int(np.isin(base.seg_chunk, killed).sum())
+        appended = old_segments + len(rows) - base.base_rows
+        if dead_segments + appended > COMPACT_SHARE * max(base.base_rows, 1) + COMPACT_MIN:
             return False  # a full build (which also rewrites the index on disk) is cheaper now
+        for name in DOCUMENT_FIELDS:
+            setattr(self, name, getattr(base, name))
 
         chunks = list(self.chunks)
         first_new = len(chunks)
