@@ -10,7 +10,7 @@ import logging
 import re
 import unicodedata
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
@@ -102,6 +102,11 @@ class LexicalIndex:
             langs = langs or [None] * self.size
             self._bm25.index([tokenize(t, lang) or ["_"] for t, lang in zip(texts, langs)], show_progress=False)
             self._vocab = self._bm25.vocab_dict
+
+    @classmethod
+    def of_chunks(cls, chunks: Sequence[Any]) -> "LexicalIndex":
+        """The index over document chunks: each one's title, heading and text, in its language."""
+        return cls([f"{c.title}\n{c.heading}\n{c.text}" for c in chunks], [c.language for c in chunks])
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

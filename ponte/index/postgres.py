@@ -194,16 +194,13 @@ class PostgresStore(Store):
 
     def iter_segments(self, doc_ids=None):
         # Vectors come in pgvector's binary form: parsing 100 000 of them as text would take seconds.
-        where, args = "", ()
-        if doc_ids is not None:
-            args = tuple(doc_ids)
-            if not args:
-                return
-            where = " WHERE d.id = ANY(%s)"
-            args = (list(args),)
+        query = self._segments_query(doc_ids)
+        if query is None:
+            return
+        sql, args = query
         with self._lock:
             with self._conn.cursor(binary=True) as cur:
-                cur.execute(self.SEGMENTS + where + " ORDER BY d.id, c.ord, s.ord", args)
+                cur.execute(self.sql(sql), self.params(args))
                 rows = cur.fetchall()
         for row in rows:
             row["vec"] = self.vec_out(row["vec"])

@@ -233,7 +233,7 @@ class Store:
         """An object with `scores(query, lang) -> array over chunk positions`."""
         from .lexical import LexicalIndex
 
-        return LexicalIndex([f"{c.title}\n{c.heading}\n{c.text}" for c in chunks], [c.language for c in chunks])
+        return LexicalIndex.of_chunks(chunks)
 
     def vector_added(self, index: Any, new_vectors: np.ndarray, segment_ids: np.ndarray | None,
                      all_vectors: np.ndarray, dim: int) -> Any:
@@ -255,9 +255,7 @@ class Store:
         from .lexical import LayeredLexical, LexicalIndex
 
         base, base_n = (lexical.base, lexical.base_n) if isinstance(lexical, LayeredLexical) else (lexical, first_new)
-        tail = chunks[base_n:]
-        delta = LexicalIndex([f"{c.title}\n{c.heading}\n{c.text}" for c in tail], [c.language for c in tail])
-        return LayeredLexical(base, delta, base_n)
+        return LayeredLexical(base, LexicalIndex.of_chunks(chunks[base_n:]), base_n)
 
     # --- meta -------------------------------------------------------------------------------
 
@@ -345,16 +343,22 @@ class Store:
                 "c.ord AS chunk_ord, d.title, d.url, d.language, COALESCE(d.work, d.id) AS work, d.translation "
                 "FROM segments s JOIN chunks c ON c.id = s.chunk_id JOIN documents d ON d.id = c.doc_id")
 
+    def _segments_query(self, doc_ids: Iterable[str] | None) -> tuple[str, tuple] | None:
+        """The query behind `iter_segments` (None: no document asked for)."""
+        if doc_ids is None:
+            return self.SEGMENTS + " ORDER BY d.id, c.ord, s.ord", ()
+        args = tuple(doc_ids)
+        if not args:
+            return None
+        return self.SEGMENTS + f" WHERE d.id IN ({','.join('?' * len(args))}) ORDER BY d.id, c.ord, s.ord", args
+
     def iter_segments(self, doc_ids: Iterable[str] | None = None) -> Iterator[Any]:
         """Every segment (or those of `doc_ids`) with its chunk and document, in document order;
         `vec` is a numpy array."""
-        where, args = "", ()
-        if doc_ids is not None:
-            args = tuple(doc_ids)
-            if not args:
-                return
-            where = f" WHERE d.id IN ({','.join('?' * len(args))})"
-        for row in self._query(self.SEGMENTS + where + " ORDER BY d.id, c.ord, s.ord", args):
+        query = self._segments_query(doc_ids)
+        if query is None:
+            return
+        for row in self._query(*query):
             row = dict(row)
             row["vec"] = self.vec_out(row["vec"])
             yield row
