@@ -220,8 +220,9 @@ class Match(BaseModel):
     score: float
     reasons: list[str]
     fit: Literal["strong", "good", "partial"] | None = Field(
-        None, description="For a free-text need: how well the company's closest offer meets it. 'strong': far "
-        "above what unrelated questions reach; 'partial': well below the best suggestion's fit.")
+        None, description="How well the company's closest offer meets the need (a free-text need, or the asking "
+        "company's needs). 'strong': far above what unrelated questions reach; 'partial': well below the best "
+        "suggestion's fit.")
 
 
 class MatchResponse(BaseModel):

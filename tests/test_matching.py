@@ -55,7 +55,7 @@ def test_match_results_hold_no_contact_data(shared_assistant):
 
 
 def test_the_held_out_style_set_is_scored_on_its_own_profiles(shared_assistant):
-    """eval/match/: 46 profiles that the shipped knowledge base does not hold, 165 cases with traps."""
+    """eval/match/: 46 profiles that the shipped knowledge base does not hold, cases with traps."""
     result = run_eval(shared_assistant, ROOT / "eval" / "match" / "cases.jsonl")
     overall = result["overall"]
     assert overall["cases"] >= 150 and overall["hit@3"] >= 0.95 and overall["mrr"] >= 0.9, result["failures"]

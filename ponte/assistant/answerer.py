@@ -89,9 +89,7 @@ class ExtractiveAnswerer:
                 if ev.original is not None:  # a translation is cited beside its original
                     o = ev.original
                     # The original of each quoted sentence (`o.sentences` follows `ev.sentences`).
-                    texts = [t for t, _ in ev.sentences]
-                    backing = [o.sentences[texts.index(s)][0] for s in quoted
-                               if s in texts and texts.index(s) < len(o.sentences)]
+                    backing = [orig for (t, _), (orig, _) in zip(ev.sentences, o.sentences) if t in quoted]
                     backing = list(dict.fromkeys(backing)) or [o.sentences[0][0] if o.sentences else o.chunk_text]
                     citations.append(Citation(source_id=o.source_id, title=o.title,
                                               snippet=_snippet(" ".join(backing), 800),

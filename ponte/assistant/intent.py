@@ -86,6 +86,10 @@ um uma de do da dos das para que o os as com
 """.split())
 
 
+# A country named in the lead ("uma empresa italiana que…") is where, not what: scored by the matcher.
+_COUNTRY_STEMS = ("ital", "brasil", "brazil")
+
+
 def request_object(message: str, limit: int = 80) -> str:
     """What a partner request asks for, without its lead: "Procuro uma empresa italiana que
     fabrique válvulas de esfera" -> "fabrique válvulas de esfera". The original words are kept.
@@ -119,11 +123,11 @@ def _object_of(message: str) -> tuple[int, str]:
         if m.start() > end + 40:  # leads come first; a later "company" is part of the object
             break
         before = [w for w in re.findall(r"[^\W\d_]+", folded[end:m.start()])
-                  if len(w) >= 3 and w not in _LEAD_FILLER and not w.startswith(("ital", "brasil", "brazil"))]
+                  if len(w) >= 3 and w not in _LEAD_FILLER and not w.startswith(_COUNTRY_STEMS)]
         if before:  # the object came first: keep it, drop only the company word
             kept_before = message[end:m.start()]
         end = max(end, m.end())
     words = (kept_before + " " + message[end:]).split() if end else message.split()
-    while words and (fold(words[0]).strip(",.;:") in _LEAD_FILLER or fold(words[0]).startswith(("ital", "brasil", "brazil"))):
+    while words and (fold(words[0]).strip(",.;:") in _LEAD_FILLER or fold(words[0]).startswith(_COUNTRY_STEMS)):
         words.pop(0)
     return end, " ".join(words).strip(" ?.!;:,") or message.strip(" ?.!;:,")

@@ -94,24 +94,25 @@ def _rows(snap: Snapshot, role: str) -> _Rows:
 class Matcher:
     def __init__(self, cross_border: bool = True):
         self.cross_border = cross_border
-        self._cache: tuple[np.ndarray, dict[str, _Rows]] | None = None
+        # The company part's tables, and the offers' centred hubness per asker language.
+        self._cache: tuple[np.ndarray, dict[str, _Rows], dict[str, np.ndarray]] | None = None
 
     def _tables(self, snap: Snapshot) -> dict[str, _Rows]:
         # Keyed on the company part's own array, held here so it cannot be collected and its id
         # reused: snapshots that differ only in their documents share it, and the tables with it.
         if self._cache is None or self._cache[0] is not snap.cv_vectors:
             tables = {role: _rows(snap, role) for role in ("offer", "seek", "desc")}
-            self._cache = (snap.cv_vectors, tables)
+            rows = tables["offer"].rows
+            # Centred, so a fit keeps its scale beside profiles scored by description alone (no offers).
+            hubs = {lang: hub[rows] - hub[rows].mean() for lang, hub in snap.offer_hub.items()} if len(rows) else {}
+            self._cache = (snap.cv_vectors, tables, hubs)
         return self._cache[1]
 
-    @staticmethod
-    def _hub_of(snap: Snapshot, table: _Rows, lang: str) -> np.ndarray | None:
-        hub = snap.offer_hub.get(lang, snap.offer_hub.get("*")) if snap.offer_hub else None
-        if hub is None or not len(table.rows):
-            return None
-        hub = hub[table.rows]
-        # Centred, so a fit keeps its scale beside profiles scored by description alone (no offers).
-        return hub - hub.mean()
+    def _hub_of(self, snap: Snapshot, lang: str) -> np.ndarray | None:
+        """Each offer's hubness for an asker in `lang` (see `_tables`); None without a calibration."""
+        self._tables(snap)
+        hubs = self._cache[2]
+        return hubs.get(lang, hubs.get("*"))
 
     @staticmethod
     def _best(snap: Snapshot, queries: np.ndarray, table: _Rows) -> np.ndarray:
@@ -169,7 +170,7 @@ class Matcher:
         if not len(my_seeks):  # no stated need: what the company is stands in for it
             my_seeks = snap.cv_vectors[mine["desc"]]
 
-        hub = self._hub_of(snap, tables["offer"], snap.cv_lang[mine["seek"][0]] if len(mine["seek"]) else "*")
+        hub = self._hub_of(snap, snap.cv_lang[mine["seek"][0]] if len(mine["seek"]) else "*")
         fwd_best, fwd_plain = self._fits(snap, my_seeks, tables["offer"], hub)
         rev_best = self._best(snap, my_offers, tables["seek"])
         forward = self._aggregate(fwd_best)
@@ -247,7 +248,7 @@ class Matcher:
         tables = self._tables(snap)
         # Ranked with the hubness correction; reasons and partial fits compare the fit itself.
         offer_best, offer_fit = (a[0] for a in self._fits(snap, qvec.reshape(1, -1), tables["offer"],
-                                                          self._hub_of(snap, tables["offer"], written or lang)))
+                                                          self._hub_of(snap, written or lang)))
         desc_best = self._best(snap, qvec.reshape(1, -1), tables["desc"])[0]
         desc_sim = np.where(np.isnan(desc_best), 0.0, desc_best)
         score = (np.where(np.isnan(offer_best), desc_sim * 0.9, offer_best) + W_DESC * desc_sim).astype(np.float64)
