@@ -166,7 +166,7 @@ class ChatService:
         # (a company that holds a certification the message names meets a stated condition, which
         # counts as much). The first credible one is shown even when the ranking put a less
         # credible one above it, and the next ones unless they are partial fits. (A rule on the
-        # score gap as well cut the right company in 5 of 133 needs of eval/match/cases.jsonl,
+        # score gap as well cut the right company in 3 of 133 needs of eval/match/cases.jsonl,
         # where it came second or third by a few hundredths.)
         named = certifications_named(snap, reading.text)
         credible = [m for m in found
