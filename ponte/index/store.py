@@ -15,6 +15,7 @@ import json
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
@@ -437,6 +438,25 @@ class Store:
         return list(reversed(rows))
 
 
+@contextmanager
+def _opening_lock(path: Path) -> Iterator[None]:
+    """Processes set up the same SQLite file one at a time. Two connections that both switch a fresh
+    file to WAL can deadlock in SQLite's rollback-journal locking, and SQLite then answers "database is
+    locked" at once rather than waiting: seen when two `ponte ingest` start on an empty data home."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: SQLite's own busy timeout is all there is
+        yield
+        return
+    # A separate file: an flock on the database itself would close descriptors SQLite's locks rely on.
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class SqliteStore(Store):
     """The embedded default: one SQLite file, `$PONTE_HOME/ponte.db`, in WAL mode."""
 
@@ -450,7 +470,8 @@ class SqliteStore(Store):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         try:
-            self._open(path)
+            with _opening_lock(path):
+                self._open(path)
         except sqlite3.DatabaseError as exc:
             raise PonteError("store_unreadable", f"{path} is not a readable Ponte store ({exc}); move it away "
                              "and run `ponte ingest` to rebuild it") from exc
