@@ -169,9 +169,13 @@ class ChatService:
         # score gap as well cut the right company in 3 of 133 needs of eval/match/cases.jsonl,
         # where it came second or third by a few hundredths.)
         named = certifications_named(snap, reading.text)
+        # Judged on what the message seeks, as the ranking was: "Which companies do hot-dip
+        # galvanizing?" reads as a question about companies as a whole, and fell under the bar.
+        qvec = self.core.need_object(reading.text, reading.qvec)[1]
         credible = [m for m in found
                     if (named is not None and named[snap.company_pos[m.company_id]])
-                    or offer_z(snap, reading.qvec, asker, snap.company_pos[m.company_id]) >= PARTNER_Z]
+                    or max(offer_z(snap, v, asker, snap.company_pos[m.company_id])
+                           for v in (reading.qvec, qvec)) >= PARTNER_Z]
         return credible[:1] + [m for m in credible[1:] if m.fit != "partial"]
 
     # --- the turn ---------------------------------------------------------------------------

@@ -326,6 +326,19 @@ _REQUEST_LEADS = {"en": "We are looking for a company for", "it": "Cerchiamo un'
                   "pt": "Procuramos uma empresa para"}
 
 
+_QUESTION_LEADS = {"en": "Which companies offer", "it": "Quali aziende offrono", "pt": "Quais empresas oferecem"}
+
+
+def _as_question(need: str, lang: str) -> str | None:
+    """The same need asked as a question about companies ("Quali aziende offrono …?"); None for
+    a need already written as a request."""
+    from .intent import asks_for_companies
+
+    if asks_for_companies(need) or len(need.split()) > 8 or re.match(r"(?i)(who|chi|quem)\b", need):
+        return None  # already a request, or a sentence of its own rather than the name of a service
+    return f"{_QUESTION_LEADS.get(lang, _QUESTION_LEADS['en'])} {need[:1].lower()}{need[1:].rstrip('.?! ')}?"
+
+
 def _as_request(need: str, lang: str) -> str:
     """A need as a chat message asks for partners: one written as a bare service ("five-axis
     milling of large parts") gets a lead in its language, as a user of the chat would write it."""
@@ -373,13 +386,18 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
             offers = [_norm(o) for o in item.get("offer", [])]
             reason_ok = bool(rank == 1 and offers and matches[0].reasons
                              and any(o in _norm(_offer_quoted(matches[0].reasons[0])) for o in offers))
-            chat_ok = None
+            chat_ok = asked_ok = None
             if "need" in item:
                 # The same need as a chat message: the right partner must be among those suggested.
                 reply = scored.chat(ChatRequest(message=_as_request(item["need"], item.get("language") or "en")))
                 chat_ok = any(p.company_id in expected for p in reply.partners)
                 chat_shown = len(reply.partners)
                 chat_avoided = bool(reply.partners) and reply.partners[0].company_id in set(item.get("avoid_first", []))
+                question = _as_question(item["need"], item.get("language") or "en")
+                asked_ok = None
+                if question is not None:
+                    asked = scored.chat(ChatRequest(message=question)).partners
+                    asked_ok = any(p.company_id in expected for p in asked)
             for g in (groups[key], kinds[item.get("kind", "-")]):
                 g["cases"] += 1
                 if chat_ok is not None:
@@ -387,6 +405,9 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
                     g["chat_ok"] += chat_ok
                     g["chat_shown"] += chat_shown
                     g["chat_avoided"] += chat_avoided
+                if chat_ok is not None and asked_ok is not None:
+                    g["asked"] += 1
+                    g["asked_ok"] += asked_ok
                 g["hit@1"] += rank == 1
                 g["hit@3"] += bool(rank and rank <= 3)
                 g["mrr"] += 1.0 / rank if rank else 0.0
@@ -404,6 +425,9 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
             if chat_ok is False:
                 failures.append(f"{item['need']}: the chat suggests {[p.company_id for p in reply.partners]}, "
                                 f"not {sorted(expected)}")
+            if chat_ok is not None and asked_ok is False:
+                failures.append(f"{question}: asked as a question, the chat suggests {[p.company_id for p in asked]}, "
+                                f"not {sorted(expected)}")
     finally:
         if tmp is not None:
             scored.store.close()
@@ -417,7 +441,8 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
                 "reason_relevant": round(g["reason_ok"] / g["reasoned"], 4) if g["reasoned"] else None,
                 "chat_suggests_right_partner": round(g["chat_ok"] / g["chatted"], 4) if g["chatted"] else None,
                 "chat_partners_shown": round(g["chat_shown"] / g["chatted"], 2) if g["chatted"] else None,
-                "chat_avoided_first": int(g["chat_avoided"])}
+                "chat_avoided_first": int(g["chat_avoided"]),
+                "chat_question_suggests_right_partner": round(g["asked_ok"] / g["asked"], 4) if g["asked"] else None}
 
     table = {key: figures(g) for key, g in sorted(groups.items())}
     by_kind = {key: figures(g) for key, g in sorted(kinds.items())}
@@ -427,13 +452,14 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
             total[name] += value
     overall = figures(total)
     lines = ["set                   cases  hit@1  hit@3   MRR    avoided first  reason names offer  chat shows it"
-             "  chat shown  chat avoided first"]
+             "  chat shown  chat avoided first  as a question"]
     for key, r in list(table.items()) + [("all", overall)] + [(f"  kind {k}", v) for k, v in by_kind.items()]:
         chatted = r["chat_partners_shown"] is not None
         lines.append(f"{key:<21} {r['cases']:>5}  {r['hit@1']:.3f}  {r['hit@3']:.3f}  {r['mrr']:.3f}  "
                      f"{r['twin_or_fellow_first']:>13}  {_fmt(r['reason_relevant']):>18}  "
                      f"{_fmt(r['chat_suggests_right_partner']):>13}  "
-                     f"{r['chat_partners_shown'] if chatted else '-':>10}  {r['chat_avoided_first'] if chatted else '-':>10}")
+                     f"{r['chat_partners_shown'] if chatted else '-':>10}  {r['chat_avoided_first'] if chatted else '-':>18}  "
+                     f"{_fmt(r['chat_question_suggests_right_partner']):>13}")
     lines += [f"FAIL {f}" for f in failures]
     return {"kind": "match", "overall": overall, "groups": table, "kinds": by_kind, "failures": failures,
             "report": "\n".join(lines)}

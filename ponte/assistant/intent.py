@@ -42,6 +42,17 @@ cheers great cool fine sure test testing what who are
 ciao grazie mille salve buongiorno buonasera buonanotte si no prego aiuto aiutami arrivederci va bene
 ola oi obrigado obrigada bom boa dia tarde noite sim nao por favor ajuda ajude tchau valeu tudo legal
 """.split())
+# Questions about Ponte itself ("What can you do?", "Chi sei?", "O que você pode fazer?"): every
+# word is one of these or conversational, and one of them addresses the assistant (`_YOU`).
+_ABOUT_YOU = frozenset("""
+you your yourself can could do does this that work works ask know bot robot assistant chatbot name made built
+created me i is it about tell able with things kind of questions question are what who how for use the a an
+tu ti te sei sai puoi fai funzioni chiami servi tuo tua cosa che chi come fare posso farti chiederti domande domanda
+aiutarmi aiutare mi questo assistente cos e un una di per nome creato ha funziona sapere quali
+voce vc seu sua pode sabe faz o que quem fazer perguntas pergunta perguntar me ajudar isso isto robo qual quais um
+de para sobre criou funciona como
+""".split())
+_YOU = frozenset("you your yourself tu ti te sei sai puoi fai funzioni chiami servi tuo tua voce vc seu sua".split())
 _ONLY_ADDRESS = re.compile(r"^\s*(?:\S+@\S+\.\w+|https?://\S+|www\.\S+|[+\d][\d\s().-]{5,})\s*$")
 # Requests for contact data, which Ponte never gives (staff see contacts through the profile API).
 _CONTACTS = re.compile(r"\b(e-?mails?|phones?|telephones?|telefon[oei]s?|whats ?app|cellular[ei]?|celular(?:es)?|"
@@ -63,7 +74,8 @@ def addressed_to_the_assistant(message: str) -> bool:
 
 def small_talk(message: str) -> bool:
     """A message that asks nothing of the knowledge base: no letters at all ("?", "🙂"), a lone
-    address or number, one or two letters, or only greetings, thanks and calls for help."""
+    address or number, one or two letters, only greetings, thanks and calls for help, or a
+    question about Ponte itself ("what can you do?")."""
     if _ONLY_ADDRESS.match(message):
         return True
     words = re.findall(r"[^\W\d_]+", fold(message))
@@ -71,7 +83,10 @@ def small_talk(message: str) -> bool:
         return True
     if len(words) == 1 and len(words[0]) <= 2:
         return True
-    return len(words) <= 5 and all(w in _CONVERSATIONAL for w in words)
+    if len(words) <= 5 and all(w in _CONVERSATIONAL for w in words):
+        return True
+    return len(words) <= 8 and any(w in _YOU for w in words) and \
+        all(w in _ABOUT_YOU or w in _CONVERSATIONAL for w in words)
 
 
 def asks_for_contacts(message: str) -> bool:
@@ -80,9 +95,9 @@ def asks_for_contacts(message: str) -> bool:
 
 # What may stand between a request's lead ("we are looking for a supplier") and its object.
 _LEAD_FILLER = frozenset("""
-a an the of for to that who which with some any
-un una uno di del della dei degli delle per che il lo la i gli le
-um uma de do da dos das para que o os as com
+a an the of for to that who which with some any what where whose how
+un una uno di del della dei degli delle per che il lo la i gli le quale quali chi dove come cosa
+um uma de do da dos das para que o os as com qual quais quem onde como
 """.split())
 
 

@@ -206,15 +206,20 @@ class Assistant:
         lang = req.language or detect_language(need)
         return MatchResponse(matches=self._match_need(snap, need, req.k, req.filters, lang))
 
-    def _match_need(self, snap: Snapshot, need: str, k: int, filters, lang: str,
-                    qvec: np.ndarray | None = None) -> list[Match]:
-        # What is sought, without the lead ("we are looking for a supplier of"), without where
-        # (scored by `places_named`) and without the asker's own product ("… for our pump
-        # housings"), which would pull in the makers of that product. The lead alone moved a
-        # galvanizing need's best offer from first to third.
+    def need_object(self, need: str, qvec: np.ndarray | None = None) -> tuple[str, np.ndarray]:
+        """What a need seeks and its embedding: without the lead ("we are looking for a supplier
+        of", "which companies"), without where (scored by `places_named`) and without the asker's
+        own product ("… for our pump housings"), which would pull in the makers of that product.
+        The lead alone moved a galvanizing need's best offer from first to third. `qvec`, the
+        need's own embedding, is reused when nothing was taken away."""
         what = without_own_product(request_object(without_places(need), limit=10_000))
         if what != need or qvec is None:
             qvec = self._query_vector(what)
+        return what, qvec
+
+    def _match_need(self, snap: Snapshot, need: str, k: int, filters, lang: str,
+                    qvec: np.ndarray | None = None) -> list[Match]:
+        what, qvec = self.need_object(need, qvec)
         written = detect_language(need)
         centred = snap.center(qvec, written)
         lexical = snap.offer_lexical.scores(what) if snap.offer_lexical else None
