@@ -3,7 +3,7 @@ import json
 import numpy as np
 
 from ponte.assistant.evaluation import run_eval
-from ponte.models import Filters, MatchRequest
+from ponte.models import ChatRequest, Filters, MatchRequest
 
 from .conftest import ROOT
 
@@ -139,3 +139,11 @@ def test_a_reason_quotes_the_clause_of_the_need_that_the_offer_meets(shared_assi
     top = shared_assistant.match(MatchRequest(need=need, k=1)).matches[0]
     quoted = top.reasons[0].rsplit("“", 1)[1].rstrip("”")
     assert quoted in ("Our gas pipelines are getting old", "who can supply API 6D ball valves"), top.reasons[0]
+
+
+def test_a_partner_request_asked_as_a_question_gets_partners(shared_assistant):
+    # Read whole, "Which companies do …?" sits near questions about companies in general and its
+    # best offer fell under the credibility bar: the answer declined. What it seeks clears it.
+    resp = shared_assistant.chat(ChatRequest(message="Which companies do hot-dip galvanizing?"))
+    assert resp.grounded and resp.partners[0].company_id == "br-galvanoplastia-recife"
+    assert "Which" not in resp.partners[0].reasons[0]  # the request is quoted without its lead
