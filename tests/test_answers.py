@@ -1,6 +1,7 @@
 import json
 
 from ponte.assistant.answerer import LLMAnswerer
+from ponte.assistant.service import Assistant
 from ponte.assistant.evaluation import run_eval
 from ponte.assistant.language import detect_language
 from ponte.models import ChatRequest, SearchRequest
@@ -120,3 +121,15 @@ def test_llm_answerer_plugs_in_without_touching_retrieval(home):
     resp = a.chat(ChatRequest(message="Which agency supports MetalMec?"))
     assert resp.answer == "SEBRAE supports MetalMec [1]." and len(resp.citations) == 1
     assert PLANTED_EMAIL not in json.dumps(resp.model_dump())
+
+
+def test_a_documents_card_is_not_quoted_beside_a_better_sentence(tmp_path):
+    from ponte.settings import Settings
+
+    a = Assistant(Settings(home=tmp_path / "home", progress=False))
+    a.ingest([ROOT / "eval" / "external" / "docs" / "call-tech-transfer-vouchers.md"])
+    resp = a.chat(ChatRequest(message="who evaluates the applications"))
+    assert resp.grounded and "evaluation committee" in resp.answer.split("\n")[1]
+    assert "published" not in resp.answer  # the front matter's card ("It was published in …")
+    card = a.chat(ChatRequest(message="Where was this call published?"))
+    assert card.grounded and "It was published in" in card.answer  # still quoted when it answers

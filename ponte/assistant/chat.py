@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import PonteError, invalid
+from ..index.chunking import ABOUT_HEADING
 from ..index.lexical import tokenize
 from ..index.retriever import Hit
 from ..index.snapshot import Snapshot
@@ -145,7 +146,11 @@ class ChatService:
             if c.translation and c.work in snap.originals and sentences:
                 ev.original = self._original(snap, c.work, [row for _, _, row in sentences])
             out.append(ev)
-        return out
+        # A document's card ("It was published in …") is quoted when it answers best ("who wrote
+        # it?"), never beside a better sentence: it sits near many questions about a document.
+        best = max((ev.sentences[0][1] for ev in out if ev.sentences), default=0.0)
+        return [ev for ev, hit in zip(out, hits) if snap.chunks[hit.pos].heading != ABOUT_HEADING
+                or (ev.sentences and ev.sentences[0][1] >= best)]
 
     @staticmethod
     def _original(snap: Snapshot, work: str, rows: list[int]) -> Evidence:

@@ -18,7 +18,7 @@ from typing import Iterable
 import numpy as np
 
 from ..errors import PonteError
-from ..index.chunking import Chunk, chunk_text, in_context
+from ..index.chunking import ABOUT_HEADING, Chunk, chunk_text, in_context
 from ..index.encoders import Encoder
 from ..index.lexical import fold
 from ..index.loaders import DOCUMENT_SUFFIXES, UnreadableDocument, load_document
@@ -167,7 +167,7 @@ class Ingestor:
             return None
         chunks = chunk_text(doc.text, doc.title)
         if doc.about:
-            chunks.insert(0, Chunk("About this document", doc.about, [doc.about]))
+            chunks.insert(0, Chunk(ABOUT_HEADING, doc.about, [doc.about]))
         if not chunks:
             report.rejected.append(Rejection(source=str(path), reason="no text could be extracted"))
             return None

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 TARGET_WORDS = 140
+# The heading of the passage made from a document's front matter (author, source, date).
+ABOUT_HEADING = "About this document"
 MAX_WORDS = 260
 MIN_SEGMENT_WORDS = 6
 
