@@ -133,3 +133,14 @@ def test_a_documents_card_is_not_quoted_beside_a_better_sentence(tmp_path):
     assert "published" not in resp.answer  # the front matter's card ("It was published in …")
     card = a.chat(ChatRequest(message="Where was this call published?"))
     assert card.grounded and "It was published in" in card.answer  # still quoted when it answers
+
+
+def test_the_answer_in_another_language_beats_unrelated_sentences_in_the_askers(tmp_path):
+    # Portuguese sentences of an unrelated guide score higher on language alone than the English
+    # call that answers; on the calibrated scale the call's sentence leads, and its chunk is quoted.
+    from ponte.settings import Settings
+
+    a = Assistant(Settings(home=tmp_path / "home", progress=False))
+    a.ingest([ROOT / "eval" / "external" / "docs"])
+    resp = a.chat(ChatRequest(message="prazo das inscrições"))
+    assert resp.grounded and "close on 30 June" in resp.answer.split("\n")[1]

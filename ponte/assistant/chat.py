@@ -87,12 +87,18 @@ class ChatService:
         best = Support(float("-inf"), None)
         best_z = float("-inf")
         words = set(tokenize(text, asker))
+        calibrated = []
         for row, sim in dense:
             thr, mean, sd = self.cut(snap, asker, str(snap.seg_lang[row]))
+            calibrated.append(sim - thr)
             score = sim - thr + DECISION_NUDGE * _shared(snap, row, words)
             if score > best.score:
                 best = Support(score, str(snap.seg_lang[row]), row)
             best_z = max(best_z, (sim - mean) / sd)
+        # Best first on the calibrated scale, so that a sentence in another language that answers
+        # better than same-language ones (which score higher on language alone) leads its chunk
+        # into the evidence: "prazo das inscrições" found Portuguese sentences of another document.
+        dense = [dense[i] for i in np.argsort(-np.asarray(calibrated), kind="stable")] if dense else dense
         return Reading(text, qvec, dense, best, best_z)
 
     def near(self, snap: Snapshot, reading: Reading, asker: str, row: int | None) -> bool:

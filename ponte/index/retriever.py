@@ -92,7 +92,7 @@ class Retriever:
         per_chunk: dict[int, list[tuple[int, float]]] = {}
         for row, sim in dense:
             per_chunk.setdefault(int(snap.seg_chunk[row]), []).append((row, sim))
-        dense_rank = sorted(per_chunk, key=lambda p: -per_chunk[p][0][1])
+        dense_rank = list(per_chunk)  # in the order of their best segment: `dense` comes best first
         lex = snap.doc_lexical.scores(query, lang)
         hidden = snap.hidden_chunks.get(lang) if lang and own_versions else None
         if hidden is None and len(snap.dead_chunks):
