@@ -147,3 +147,18 @@ def test_a_partner_request_asked_as_a_question_gets_partners(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="Which companies do hot-dip galvanizing?"))
     assert resp.grounded and resp.partners[0].company_id == "br-galvanoplastia-recife"
     assert "Which" not in resp.partners[0].reasons[0]  # the request is quoted without its lead
+
+
+def test_no_need_or_reciprocal_fit_is_claimed_where_there_is_none(tmp_path):
+    from ponte.assistant.service import Assistant
+    from ponte.settings import Settings
+
+    a = Assistant(Settings(home=tmp_path / "home", progress=False))
+    a.ingest([ROOT / "eval" / "match" / "profiles.jsonl"])
+    # "Clienti per strutture zincate in Brasile" says what the galvanizer sells, not what it buys:
+    # no company is said to answer it.
+    reasons = [r for m in a.match(MatchRequest(company_id="it-zincatura-brescia", k=10)).matches for r in m.reasons]
+    assert reasons and not any("Clienti per" in r for r in reasons)
+    # A fellow galvanizing customer that seeks five-axis milling is not said to want galvanizing.
+    reasons = [r for m in a.match(MatchRequest(company_id="br-zinco-cabo", k=10)).matches for r in m.reasons]
+    assert not any("Fresatura CNC" in r for r in reasons)

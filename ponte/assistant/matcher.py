@@ -83,8 +83,22 @@ class _Rows:
     group_owner: np.ndarray  # company position of each group
 
 
+# A stated need for customers ("Clienti per strutture zincate in Brasile", "Buyers of fruit pulp in
+# Europe") says what the company sells, not what it would buy: matched as a need, it made a
+# galvanizer that seeks customers look like a buyer of galvanizing. Distributors, agents and
+# representatives are different: they are firms that offer a service, so those needs stay.
+_CUSTOMERS = re.compile(r"^\W*(?:new |potential |nuovi |novos )?(?:customers?|clients?|clienti|clientes|buyers?|"
+                        r"acquirenti|compradores|purchasers?)\b", re.I)
+
+
+def customer_seek(text: str) -> bool:
+    return bool(_CUSTOMERS.match(text))
+
+
 def _rows(snap: Snapshot, role: str) -> _Rows:
     rows = np.flatnonzero(snap.cv_role == role)
+    if role == "seek" and len(rows):
+        rows = rows[[not customer_seek(snap.cv_text[r]) for r in rows.tolist()]]
     owners = snap.cv_owner[rows]
     starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(rows) else np.zeros(0, dtype=np.int64)
     return _Rows(rows, np.ascontiguousarray(snap.cv_vectors[rows]), owners, starts,
@@ -167,8 +181,10 @@ class Matcher:
         company = snap.companies[me]
         mine = {role: t.rows[t.owners == me] for role, t in tables.items()}
         my_seeks, my_offers = snap.cv_vectors[mine["seek"]], snap.cv_vectors[mine["offer"]]
-        if not len(my_seeks):  # no stated need: what the company is stands in for it
+        if not company.seeks:  # no stated need: what the company is stands in for it
             my_seeks = snap.cv_vectors[mine["desc"]]
+        # (A company that only seeks customers has no need to serve: who wants what it offers decides.)
+        my_needs = [snap.cv_text[r] for r in mine["seek"].tolist()]
 
         hub = self._hub_of(snap, snap.cv_lang[mine["seek"][0]] if len(mine["seek"]) else "*")
         fwd_best, fwd_plain = self._fits(snap, my_seeks, tables["offer"], hub)
@@ -182,7 +198,7 @@ class Matcher:
         score = (forward + W_REVERSE * reverse - W_TWIN * twin).astype(np.float64)
 
         if snap.offer_lexical is not None:
-            score += NEEDS_LEXICAL_BONUS * _lexical(snap, company.seeks)
+            score += NEEDS_LEXICAL_BONUS * _lexical(snap, my_needs)
         shared = _POPCOUNT[snap.c_sectors & snap.c_sectors[me]]
         score += SECTOR_BONUS * np.minimum(shared, 2)
         cross = snap.c_country != company.country
@@ -204,7 +220,9 @@ class Matcher:
         # partial unless it stands clear of off-topic questions (as for a free-text need).
         plain = np.where(np.isnan(fwd_plain), -1.0, fwd_plain)
         top_fit = max((float(plain[:, pos].max()) for _, pos, _ in ranked[:k]), default=0.0) if len(plain) else 0.0
-        seek_rows = mine["seek"] if len(mine["seek"]) else mine["desc"]
+        seek_rows = mine["seek"] if company.seeks else mine["desc"]
+        others = np.delete(rev_best, me, axis=1) if len(rev_best) else rev_best
+        top_reverse = float(np.nanmax(others)) if others.size and np.isfinite(others).any() else 0.0
         matches = []
         for s, pos, certs in ranked[:k]:
             other = snap.companies[pos]
@@ -214,7 +232,7 @@ class Matcher:
             if len(column) and column.max() > -1:
                 i = int(np.argmax(column))
                 row = self._best_row(snap, my_seeks[i], tables["offer"], pos)
-                need = company.seeks[i] if i < len(company.seeks) else _clip(company.description)
+                need = my_needs[i] if i < len(my_needs) else _clip(company.description)
                 z = offer_z(snap, snap.cv_raw[seek_rows[i]], str(snap.cv_lang[seek_rows[i]]), pos)
                 if column[i] >= PARTIAL_FIT * top_fit or z >= STRONG_FIT_Z:
                     reasons.append(phrase("offers_for_need", lang, offer=snap.cv_text[row], need=need))
@@ -223,7 +241,9 @@ class Matcher:
                     reasons.append(phrase("partial_fit", lang, offer=snap.cv_text[row]))
                     fit_label = "partial"
             column = np.where(np.isnan(rev_best[:, pos]), -1.0, rev_best[:, pos]) if len(rev_best) else np.zeros(0)
-            if len(column) and column.max() >= forward[pos] - 0.02:
+            # Said only where it holds: as telling as the match's other fit, and not far below the
+            # best that any company reaches (a milling need does not "correspond" to galvanizing).
+            if len(column) and column.max() >= forward[pos] - 0.02 and column.max() >= PARTIAL_FIT * top_reverse:
                 j = int(np.argmax(column))
                 row = self._best_row(snap, my_offers[j], tables["seek"], pos)
                 reasons.append(phrase("seeks_what_you_offer", lang, need=snap.cv_text[row], offer=company.offers[j]))
