@@ -66,6 +66,15 @@ def test_an_off_topic_follow_up_is_not_grounded_by_the_previous_turn(assistant):
         assert not resp.grounded and resp.citations == [], message
 
 
+def test_a_change_of_subject_is_answered_on_its_own(assistant):
+    # Read with the previous question, a new question that its own evidence backs clearly was
+    # answered about the previous subject.
+    first = assistant.chat(ChatRequest(message="What is the EU-LAC Foundation's role for Lombardy?"))
+    resp = assistant.chat(ChatRequest(message="Which four supply chains does MetalMec focus on?",
+                                      conversation_id=first.conversation_id))
+    assert resp.grounded and all(f in resp.answer for f in ("Naval off-shore", "Petrochemical", "Automotive", "Wind"))
+
+
 def test_answers_are_focused(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="Which agency supports MetalMec?"))
     quotes = [ln for ln in resp.answer.splitlines() if ln.startswith("“")]

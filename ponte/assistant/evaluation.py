@@ -75,9 +75,16 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
     stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     failures: list[str] = []
     supports: dict[str, list[tuple[Any, str]]] = {"in": [], "out": []}
+    previous: dict[str, str] = {}  # the last plain in-scope question of each language
     for item in items:
         lang = item.get("language", "en")
         s = stats[lang]
+        after = None
+        if not item.get("conversation") and "partners" not in item and lang in previous:
+            # The same question asked right after another one, in one conversation: a change of
+            # subject must neither lose the answer nor ground an out-of-scope question.
+            first = assistant.chat(ChatRequest(message=previous[lang])).conversation_id
+            after = assistant.chat(ChatRequest(message=item["question"], conversation_id=first))
         conversation_id = None
         for earlier in item.get("conversation", []):
             conversation_id = assistant.chat(ChatRequest(message=earlier, conversation_id=conversation_id)).conversation_id
@@ -92,6 +99,11 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
             s["refused"] += ok
             if not ok:
                 failures.append(f"[{lang}] answered an out-of-scope question: {item['question']}")
+            if after is not None:
+                s["after_oos"] += 1
+                s["after_refused"] += not after.grounded and not after.citations
+                if after.grounded or after.citations:
+                    failures.append(f"[{lang}] answered an out-of-scope question after “{previous[lang]}”: {item['question']}")
             continue
         s["in_scope"] += 1
         if "partners" in item:
@@ -102,11 +114,22 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
         else:
             # What the user is shown: the answer and its citations (a quote from a translation is
             # cited beside the original's sentence, so English facts count there too).
-            answer = fold(" ".join([resp.answer] + [c.snippet for c in resp.citations]))
+            def shown(r) -> str:
+                return fold(" ".join([r.answer] + [c.snippet for c in r.citations]))
+
+            answer = shown(resp)
             missing = [f for f in item["facts"] if fold(f) not in answer]
             ok = resp.grounded and not missing
             if not ok:
                 failures.append(f"[{lang}] missing {missing or 'grounding'}: {item['question']}")
+            if after is not None:
+                after_ok = after.grounded and all(fold(f) in shown(after) for f in item["facts"])
+                s["after_n"] += 1
+                s["after_ok"] += after_ok
+                if ok and not after_ok:
+                    failures.append(f"[{lang}] lost after “{previous[lang]}”: {item['question']}")
+            if not item.get("conversation"):
+                previous[lang] = item["question"]
             if not item.get("conversation"):
                 evidence = fold(item.get("evidence") or item["facts"][0])
                 results = assistant.search(SearchRequest(query=item["question"], k=max(HIT_KS), kind="document")).results
@@ -122,19 +145,26 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
             "answer_accuracy": _pct(s["correct"], s["in_scope"]),
             "refusal_accuracy": _pct(s["refused"], s["oos"]),
             **{f"hit@{k}": _pct(s[f"hit@{k}"], s["retrieval"]) for k in HIT_KS},
+            "answer_after_another": _pct(s["after_ok"], s["after_n"]),
+            "refusal_after_another": _pct(s["after_refused"], s["after_oos"]),
             "questions": s["in_scope"], "out_of_scope": s["oos"],
         }
-    total = {key: sum(s[key] for s in stats.values()) for key in ("correct", "in_scope", "refused", "oos", "retrieval", "hit@1", "hit@3", "hit@5")}
+    total = {key: sum(s[key] for s in stats.values()) for key in (
+        "correct", "in_scope", "refused", "oos", "retrieval", "hit@1", "hit@3", "hit@5",
+        "after_ok", "after_n", "after_refused", "after_oos")}
     overall = {
         "answer_accuracy": _pct(total["correct"], total["in_scope"]),
         "refusal_accuracy": _pct(total["refused"], total["oos"]),
         **{f"hit@{k}": _pct(total[f"hit@{k}"], total["retrieval"]) for k in HIT_KS},
+        "answer_after_another": _pct(total["after_ok"], total["after_n"]),
+        "refusal_after_another": _pct(total["after_refused"], total["after_oos"]),
         "questions": total["in_scope"], "out_of_scope": total["oos"],
     }
-    lines = ["language  answer  refusal  hit@1  hit@3  hit@5   (questions / out-of-scope)"]
+    lines = ["language  answer  refusal  hit@1  hit@3  hit@5   after another: answer  refusal   (questions / out-of-scope)"]
     for lang, r in list(per_language.items()) + [("all", overall)]:
         lines.append(f"{lang:<8} {_fmt(r['answer_accuracy'])}  {_fmt(r['refusal_accuracy'])}  {_fmt(r['hit@1'])} "
-                     f"{_fmt(r['hit@3'])} {_fmt(r['hit@5'])}   ({r['questions']} / {r['out_of_scope']})")
+                     f"{_fmt(r['hit@3'])} {_fmt(r['hit@5'])}                  {_fmt(r['answer_after_another'])}  "
+                     f"{_fmt(r['refusal_after_another'])}   ({r['questions']} / {r['out_of_scope']})")
     lines += [f"FAIL {f}" for f in failures]
     result: dict[str, Any] = {"kind": "qa", "overall": overall, "per_language": per_language, "failures": failures}
     if calibrate:
