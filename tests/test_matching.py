@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from ponte.assistant.evaluation import run_eval
 from ponte.models import ChatRequest, Filters, MatchRequest
@@ -162,3 +163,10 @@ def test_no_need_or_reciprocal_fit_is_claimed_where_there_is_none(tmp_path):
     # A fellow galvanizing customer that seeks five-axis milling is not said to want galvanizing.
     reasons = [r for m in a.match(MatchRequest(company_id="br-zinco-cabo", k=10)).matches for r in m.reasons]
     assert not any("Fresatura CNC" in r for r in reasons)
+
+
+@pytest.mark.parametrize("message", ["Which companies sell pizza?", "Quais empresas fabricam chocolate?"])
+def test_a_request_no_profile_meets_is_told_so(shared_assistant, message):
+    resp = shared_assistant.chat(ChatRequest(message=message))
+    assert not resp.grounded and resp.partners == [] and resp.citations == []
+    assert resp.answer.startswith(("I found no company profile", "Não encontrei"))

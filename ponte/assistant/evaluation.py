@@ -403,8 +403,18 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
     groups: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     kinds: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     failures = []
+    unmet: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # per language: [declined, asked]
     try:
         for item in items:
+            if "need" in item and not item["expected"]:
+                # No profile meets this need ("Which companies make smartphones?"): the chat must
+                # suggest no partner at all.
+                shown = [p.company_id for p in scored.chat(ChatRequest(message=item["need"])).partners]
+                unmet[item.get("language") or "en"][0] += not shown
+                unmet[item.get("language") or "en"][1] += 1
+                if shown:
+                    failures.append(f"{item['need']}: no profile meets it, but the chat suggests {shown}")
+                continue
             key = "company" if "company_id" in item else f"need-{item.get('language', 'en')}"
             req = MatchRequest(company_id=item.get("company_id"), need=item.get("need"), k=10,
                                language=item.get("language"))
@@ -474,22 +484,29 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
                 "chat_avoided_first": int(g["chat_avoided"]),
                 "chat_question_suggests_right_partner": round(g["asked_ok"] / g["asked"], 4) if g["asked"] else None}
 
+    declined = {lang: round(d / n, 4) for lang, (d, n) in sorted(unmet.items())}
     table = {key: figures(g) for key, g in sorted(groups.items())}
     by_kind = {key: figures(g) for key, g in sorted(kinds.items())}
     total: dict[str, float] = defaultdict(float)
     for g in groups.values():
         for name, value in g.items():
             total[name] += value
-    overall = figures(total)
+    overall = figures(total) if total["cases"] else {}
     lines = ["set                   cases  hit@1  hit@3   MRR    avoided first  reason names offer  chat shows it"
-             "  chat shown  chat avoided first  as a question"]
-    for key, r in list(table.items()) + [("all", overall)] + [(f"  kind {k}", v) for k, v in by_kind.items()]:
+             "  chat shown  chat avoided first  as a question"] if overall else []
+    for key, r in (list(table.items()) + [("all", overall)] + [(f"  kind {k}", v) for k, v in by_kind.items()]
+                   if overall else []):
         chatted = r["chat_partners_shown"] is not None
         lines.append(f"{key:<21} {r['cases']:>5}  {r['hit@1']:.3f}  {r['hit@3']:.3f}  {r['mrr']:.3f}  "
                      f"{r['twin_or_fellow_first']:>13}  {_fmt(r['reason_relevant']):>18}  "
                      f"{_fmt(r['chat_suggests_right_partner']):>13}  "
                      f"{r['chat_partners_shown'] if chatted else '-':>10}  {r['chat_avoided_first'] if chatted else '-':>18}  "
                      f"{_fmt(r['chat_question_suggests_right_partner']):>13}")
+    if unmet:
+        total_d, total_n = (sum(v[i] for v in unmet.values()) for i in (0, 1))
+        lines.append(f"needs that no profile meets: the chat suggests no partner for {total_d}/{total_n} ("
+                     + ", ".join(f"{lang} {d}/{n}" for lang, (d, n) in sorted(unmet.items())) + ")")
     lines += [f"FAIL {f}" for f in failures]
     return {"kind": "match", "overall": overall, "groups": table, "kinds": by_kind, "failures": failures,
+            "no_partner_declined": declined,
             "report": "\n".join(lines)}

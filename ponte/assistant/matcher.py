@@ -57,6 +57,8 @@ PARTIAL_Z_GAP = 1.0
 # galvanizing): eval/match.jsonl hit@3 0.988 -> 1.000, MRR 0.937 -> 0.940, eval/match/cases.jsonl
 # MRR 0.926 -> 0.924; k = 5, 10 and 20 equal.
 HUB_K = 10
+# `standing` needs enough companies for their spread to mean something (z of the best of n <= sqrt(n - 1)).
+STANDING_MIN_COMPANIES = 20
 # Candidates re-examined one by one (certifications, reasons) after the array pass.
 SHORTLIST = 50
 
@@ -127,6 +129,15 @@ class Matcher:
         self._tables(snap)
         hubs = self._cache[2]
         return hubs.get(lang, hubs.get("*"))
+
+    def standing(self, snap: Snapshot, qvec: np.ndarray) -> np.ndarray:
+        """Per company: how far its best offer stands above the other companies' best offers for this
+        (centred) request, in standard deviations of them all; +inf with too few companies to tell."""
+        best = self._best(snap, qvec.reshape(1, -1), self._tables(snap)["offer"])[0]
+        known = best[np.isfinite(best)]
+        if len(known) < STANDING_MIN_COMPANIES:
+            return np.full(len(best), np.inf)
+        return np.nan_to_num((best - known.mean()) / max(float(known.std()), 1e-6), nan=-np.inf)
 
     @staticmethod
     def _best(snap: Snapshot, queries: np.ndarray, table: _Rows) -> np.ndarray:
