@@ -112,25 +112,19 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
             if not ok:
                 failures.append(f"[{lang}] partners {got} miss {item['partners']}: {item['question']}")
         else:
-            # What the user is shown: the answer and its citations (a quote from a translation is
-            # cited beside the original's sentence, so English facts count there too).
-            def shown(r) -> str:
-                return fold(" ".join([r.answer] + [c.snippet for c in r.citations]))
-
-            answer = shown(resp)
+            answer = _shown(resp)
             missing = [f for f in item["facts"] if fold(f) not in answer]
             ok = resp.grounded and not missing
             if not ok:
                 failures.append(f"[{lang}] missing {missing or 'grounding'}: {item['question']}")
             if after is not None:
-                after_ok = after.grounded and all(fold(f) in shown(after) for f in item["facts"])
+                after_ok = after.grounded and all(fold(f) in _shown(after) for f in item["facts"])
                 s["after_n"] += 1
                 s["after_ok"] += after_ok
                 if ok and not after_ok:
                     failures.append(f"[{lang}] lost after “{previous[lang]}”: {item['question']}")
             if not item.get("conversation"):
                 previous[lang] = item["question"]
-            if not item.get("conversation"):
                 evidence = fold(item.get("evidence") or item["facts"][0])
                 results = assistant.search(SearchRequest(query=item["question"], k=max(HIT_KS), kind="document")).results
                 texts = [_with_original(assistant.snapshot(), _chunk_pos(assistant, r.id)) for r in results]
@@ -171,6 +165,12 @@ def _qa_eval(assistant, items: list[dict[str, Any]], calibrate: bool) -> dict[st
         result["calibration"] = _calibration(assistant, supports, lines)
     result["report"] = "\n".join(lines)
     return result
+
+
+def _shown(resp) -> str:
+    """What a reply shows, folded: the answer and its citations (a quote from a translation is
+    cited beside the original's sentence, so English facts count there too)."""
+    return fold(" ".join([resp.answer] + [c.snippet for c in resp.citations]))
 
 
 def _decision_score(assistant, question: str) -> float | None:
