@@ -170,3 +170,14 @@ def test_a_request_no_profile_meets_is_told_so(shared_assistant, message):
     resp = shared_assistant.chat(ChatRequest(message=message))
     assert not resp.grounded and resp.partners == [] and resp.citations == []
     assert resp.answer.startswith(("I found no company profile", "Não encontrei"))
+
+
+def test_which_companies_questions_are_partner_requests_but_questions_about_companies_are_not():
+    from ponte.assistant.intent import requests_partners
+
+    for message in ("Which companies do hot-dip galvanizing?", "Quali aziende fanno zincatura a caldo?",
+                    "Quais fornecedores vendem flanges?", "We are looking for a supplier of valves"):
+        assert requests_partners(message), message
+    for message in ("How many companies took part in the mission?", "Quantas empresas participaram?",
+                    "What kind of companies does the MetalMec project support?", "Which agency supports MetalMec?"):
+        assert not requests_partners(message), message

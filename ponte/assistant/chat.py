@@ -21,7 +21,8 @@ from ..index.snapshot import Snapshot
 from ..models import ChatRequest, ChatResponse, Match
 from .answerer import Evidence
 from .grounding import Support, offer_z, outside_knowledge
-from .intent import addressed_to_the_assistant, asks_for_companies, asks_for_contacts, seeks_partners, small_talk
+from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_contacts, requests_partners, seeks_partners,
+                     small_talk)
 from .language import guess_language, phrase
 from .matcher import certifications_named
 
@@ -251,7 +252,7 @@ class ChatService:
         partners: list[Match] = []
         if asks_for_companies(message) and snap.companies:
             partners = self.partners(snap, alone, asker, lang)  # what this message asks for
-            if not partners and reading.support.score < STRONG_EVIDENCE:
+            if not partners and reading.support.score < STRONG_EVIDENCE and requests_partners(message):
                 # A request for companies that no profile meets is told so, rather than answered
                 # with the documents' nearest sentences ("Quali aziende fanno zincatura a caldo?"
                 # quoted "Il grafico seguente sintetizza questo approccio:").

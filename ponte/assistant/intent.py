@@ -25,9 +25,20 @@ _SEEKING = re.compile(
 )
 
 
+# "Which companies …?", "Quali aziende …?", "Quais fornecedores …?": a question that asks for firms
+# by name, as a request for partners does (a company word as the second or third word).
+_WHICH = re.compile(r"^\W*(?:which|what|quali|quale|che|quais|qual|que)\s+(?:[^\W\d_]+\s+)?"
+                    + _ASKS_FOR_COMPANIES.pattern.removeprefix(r"\b"))
+
+
 def seeks_partners(message: str) -> bool:
     """A first-person search for a partner ("procuro uma empresa que…"): answered with partners only."""
     return bool(_SEEKING.search(fold(message)))
+
+
+def requests_partners(message: str) -> bool:
+    """A request for partners, or a question that asks which firms do something."""
+    return seeks_partners(message) or bool(_WHICH.match(fold(message)))
 
 
 def asks_for_companies(message: str) -> bool:
