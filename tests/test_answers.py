@@ -144,3 +144,13 @@ def test_the_answer_in_another_language_beats_unrelated_sentences_in_the_askers(
     a.ingest([ROOT / "eval" / "external" / "docs"])
     resp = a.chat(ChatRequest(message="prazo das inscrições"))
     assert resp.grounded and "close on 30 June" in resp.answer.split("\n")[1]
+
+
+def test_a_message_too_short_to_tell_takes_the_language_of_the_documents_it_names(tmp_path):
+    from ponte.settings import Settings
+
+    a = Assistant(Settings(home=tmp_path / "home", progress=False))
+    a.ingest([ROOT / "eval" / "external" / "docs"])
+    resp = a.chat(ChatRequest(message="calado suape"))  # words of the Portuguese guide only
+    assert resp.language == "pt" and resp.grounded and "15,5 metros" in resp.answer
+    assert a.chat(ChatRequest(message="voucher")).language == "en"

@@ -51,6 +51,9 @@ PARTNER_Z = 1.5
 # no partner for 19/30 -> 18/30. The object alone at PARTNER_Z gave 0.967 but 6/30.
 OBJECT_Z = 2.0
 STANDING_Z = 2.5
+# A message too short for its language to be told takes the language of the documents that hold its
+# words, when this share of their BM25 weight is in one language.
+WORDS_LANGUAGE_SHARE = 0.75
 # Documents are quoted beside suggested partners only when they back the message this clearly
 # (cosine above the cut).
 STRONG_EVIDENCE = 0.03
@@ -216,10 +219,12 @@ class ChatService:
         conversation_id = req.conversation_id or uuid.uuid4().hex
         earlier_lang = core.store.conversation_language(conversation_id) if req.conversation_id else None
         written, sure = guess_language(message, earlier_lang or "en")
+        snap = core.snapshot()
         if not sure and earlier_lang:
             written = earlier_lang  # "ok", "?" keep the conversation's language
+        elif not sure:
+            written = self._language_of_words(snap, message) or written
         lang = req.language or written
-        snap = core.snapshot()
 
         answer, citations, partners, grounded = self._turn(snap, message, written, lang, conversation_id)
         core.store.add_turns(conversation_id, lang, [("user", message), ("assistant", answer)])
@@ -271,6 +276,27 @@ class ChatService:
             if composed.citations:
                 return composed.answer, composed.citations, partners, True
         return phrase("not_grounded", lang), [], [], False
+
+    @staticmethod
+    def _language_of_words(snap: Snapshot, message: str) -> str | None:
+        """For a message too short to tell ("calado suape"), the language of the documents its words
+        come from, when nearly all of them are in one language (words that every version of a
+        document shares, such as names, tell nothing)."""
+        if snap.doc_lexical is None or not snap.chunks:
+            return None
+        lex = snap.doc_lexical.scores(message, None)
+        if len(snap.dead_chunks):
+            lex = lex.copy()
+            lex[snap.dead_chunks] = 0.0
+        mass: dict[str, float] = {}
+        for pos in np.flatnonzero(lex > 0).tolist():
+            lang = snap.chunks[pos].language
+            mass[lang] = mass.get(lang, 0.0) + float(lex[pos])
+        total = sum(mass.values())
+        if not total:
+            return None
+        best = max(mass, key=mass.get)
+        return best if mass[best] >= WORDS_LANGUAGE_SHARE * total else None
 
     def _help(self, snap: Snapshot, lang: str) -> str:
         """What Ponte can do, with example questions drawn from the knowledge base it holds."""
