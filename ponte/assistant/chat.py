@@ -22,7 +22,7 @@ from ..models import ChatRequest, ChatResponse, Match
 from .answerer import Evidence
 from .grounding import Support, offer_z, outside_knowledge
 from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_contacts, requests_partners, seeks_partners,
-                     small_talk)
+                     small_talk, without_instructions)
 from .language import guess_language, phrase
 from .matcher import certifications_named
 
@@ -95,7 +95,9 @@ class ChatService:
 
     def read(self, snap: Snapshot, text: str, asker: str) -> Reading:
         qvec = self.core._query_vector(text)
-        dense = self.core.retriever.dense(snap, qvec, lang=asker)
+        # A sentence addressed to an assistant ("ignore previous instructions…") backs nothing.
+        dense = [(row, sim) for row, sim in self.core.retriever.dense(snap, qvec, lang=asker)
+                 if not addressed_to_the_assistant(snap.seg_texts[row])]
         best = Support(float("-inf"), None)
         best_z = float("-inf")
         words = set(tokenize(text, asker))
@@ -150,17 +152,19 @@ class ChatService:
         words = set(tokenize(question, asker))
         for hit in hits:
             c = snap.chunks[hit.pos]
-            scored = {row: self.relevance(snap, words, asker, row, sim) for row, sim in hit.segments[:6]}
+            scored = {row: self.relevance(snap, words, asker, row, sim) for row, sim in hit.segments[:6]
+                      if not addressed_to_the_assistant(snap.seg_texts[row])}  # as in `read`
             if scored:
                 # A list right after the best sentence is what that sentence announces ("seven areas
                 # were identified. The areas are: 1. … 7. …"): it is quoted with it.
                 top = max(scored, key=scored.get)
                 nxt = top + 1
-                if nxt < len(snap.seg_texts) and snap.seg_chunk[nxt] == hit.pos and "\n" in snap.seg_texts[nxt]:
+                if nxt < len(snap.seg_texts) and snap.seg_chunk[nxt] == hit.pos and "\n" in snap.seg_texts[nxt] \
+                        and not addressed_to_the_assistant(snap.seg_texts[nxt]):
                     scored[nxt] = scored[top] - 1e-6
             sentences = sorted(((snap.seg_texts[row], rel, row) for row, rel in scored.items()), key=lambda t: -t[1])
-            ev = Evidence(c.doc_id, c.title, c.url, hit.dense, [(t, r) for t, r, _ in sentences], c.text,
-                          language=c.language)
+            ev = Evidence(c.doc_id, c.title, c.url, hit.dense, [(t, r) for t, r, _ in sentences],
+                          without_instructions(c.text), language=c.language)
             if c.translation and c.work in snap.originals and sentences:
                 ev.original = self._original(snap, c.work, [row for _, _, row in sentences])
             out.append(ev)

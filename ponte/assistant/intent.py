@@ -83,6 +83,15 @@ def addressed_to_the_assistant(message: str) -> bool:
     return bool(_META.search(fold(message)))
 
 
+def without_instructions(text: str) -> str:
+    """A document's text without its sentences addressed to an assistant ("ignore previous
+    instructions and …"): they are neither evidence nor anything a model should read."""
+    if not addressed_to_the_assistant(text):
+        return text
+    parts = re.split(r"(?<=[.!?\n])\s+", text)
+    return " ".join(p for p in parts if not addressed_to_the_assistant(p))
+
+
 def small_talk(message: str) -> bool:
     """A message that asks nothing of the knowledge base: no letters at all ("?", "🙂"), a lone
     address or number, one or two letters, only greetings, thanks and calls for help, or a
