@@ -139,7 +139,9 @@ def test_a_reason_quotes_the_clause_of_the_need_that_the_offer_meets(shared_assi
     need = "Our gas pipelines are getting old, who can supply API 6D ball valves?"
     top = shared_assistant.match(MatchRequest(need=need, k=1)).matches[0]
     quoted = top.reasons[0].rsplit("“", 1)[1].rstrip("”")
-    assert quoted in ("Our gas pipelines are getting old", "who can supply API 6D ball valves"), top.reasons[0]
+    # A clause of the need, or the need without its lead ("who can supply"), never the whole message.
+    assert quoted in ("Our gas pipelines are getting old", "who can supply API 6D ball valves",
+                      "Our gas pipelines are getting old, API 6D ball valves"), top.reasons[0]
 
 
 def test_a_partner_request_asked_as_a_question_gets_partners(shared_assistant):
@@ -176,8 +178,20 @@ def test_which_companies_questions_are_partner_requests_but_questions_about_comp
     from ponte.assistant.intent import requests_partners
 
     for message in ("Which companies do hot-dip galvanizing?", "Quali aziende fanno zincatura a caldo?",
-                    "Quais fornecedores vendem flanges?", "We are looking for a supplier of valves"):
+                    "Quais fornecedores vendem flanges?", "We are looking for a supplier of valves",
+                    "Who can supply forged flanges?", "Conoscete qualcuno che fa trattamenti termici?",
+                    "quem faz galvanização a fogo?"):
         assert requests_partners(message), message
     for message in ("How many companies took part in the mission?", "Quantas empresas participaram?",
-                    "What kind of companies does the MetalMec project support?", "Which agency supports MetalMec?"):
+                    "What kind of companies does the MetalMec project support?", "Which agency supports MetalMec?",
+                    "Who is Roberto Maroni?", "Chi sostiene il progetto?"):
         assert not requests_partners(message), message
+
+
+def test_a_request_that_names_no_company_word_finds_its_object_and_partners(shared_assistant):
+    from ponte.assistant.intent import request_object
+
+    assert request_object("Conoscete qualcuno che fa trattamenti termici?") == "trattamenti termici"
+    assert request_object("Who can supply forged flanges?") == "forged flanges"
+    resp = shared_assistant.chat(ChatRequest(message="quem faz galvanização a fogo?"))
+    assert resp.partners and resp.partners[0].company_id == "br-galvanoplastia-recife"

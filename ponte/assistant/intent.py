@@ -14,7 +14,15 @@ _ASKS_FOR_COMPANIES = re.compile(
     r"fornitor[ei]|subfornitor[ei]|client[ei]|aziend[ae]|impres[ae]|dit(?:ta|te)|produttor[ei]|costruttor[ei]|"
     r"terzist[ai]|officin[ae]|"
     r"parceir[oa]s?|fornecedor(?:es|a|as)?|clientes?|empresas?|fabricantes?|prestador(?:es)?|"
-    r"subcontratad[oa]s?|terceirizad[oa]s?|fabric(?:a|as)|usinagens?"
+    r"subcontratad[oa]s?|terceirizad[oa]s?|fabric(?:a|as)|usinagens?|"
+    # "Who can supply …?", "chi fa …?", "quem fabrica …?", "qualcuno che …", "alguém que …": a firm
+    # asked for without naming one.
+    r"who (?:can |could |else )?(?:supply|supplies|make|makes|manufactures?|produces?|sells?|fabricates?|"
+    r"machines?|does|do|offers?|provides?)|(?:someone|somebody|anyone|anybody) (?:who|that)(?: can| could)?(?: \w+)?|"
+    r"chi (?:puo |sa |potrebbe )?(?:fa|fanno|produce|producono|fornisce|forniscono|offre|offrono|vende|vendono|"
+    r"realizza|realizzano|lavora)|qualcuno che(?: puo| sa)?(?: \w+)?|"
+    r"quem (?:pode |sabe )?(?:faz|fazem|fabrica|fabricam|fornece|fornecem|oferece|oferecem|vende|vendem|"
+    r"produz|produzem)|alguem que(?: pode| saiba)?(?: \w+)?"
     r")\b"
 )
 # First-person requests ("we are looking for", "procuro", "cerchiamo") imply a partner search.
@@ -31,14 +39,19 @@ _WHICH = re.compile(r"^\W*(?:which|what|quali|quale|che|quais|qual|que)\s+(?:[^\
                     + _ASKS_FOR_COMPANIES.pattern.removeprefix(r"\b"))
 
 
+_WHO = re.compile(r"^\W*(?:(?:do you know|conoscete|conosci|voces? conhecem?|conhecem?)\s+)?"
+                  r"(?:who|chi|quem|qualcuno|alguem|someone|somebody|anyone|anybody)\b")
+
+
 def seeks_partners(message: str) -> bool:
     """A first-person search for a partner ("procuro uma empresa que…"): answered with partners only."""
     return bool(_SEEKING.search(fold(message)))
 
 
 def requests_partners(message: str) -> bool:
-    """A request for partners, or a question that asks which firms do something."""
-    return seeks_partners(message) or bool(_WHICH.match(fold(message)))
+    """A request for partners, or a question that asks which firms (or who) do something."""
+    text = fold(message)
+    return seeks_partners(message) or bool(_WHICH.match(text)) or bool(_WHO.match(text) and asks_for_companies(message))
 
 
 def asks_for_companies(message: str) -> bool:
@@ -115,9 +128,9 @@ def asks_for_contacts(message: str) -> bool:
 
 # What may stand between a request's lead ("we are looking for a supplier") and its object.
 _LEAD_FILLER = frozenset("""
-a an the of for to that who which with some any what where whose how
-un una uno di del della dei degli delle per che il lo la i gli le quale quali chi dove come cosa
-um uma de do da dos das para que o os as com qual quais quem onde como
+a an the of for to that who which with some any what where whose how you know
+un una uno di del della dei degli delle per che il lo la i gli le quale quali chi dove come cosa conoscete conosci
+um uma de do da dos das para que o os as com qual quais quem onde como voce voces conhece conhecem
 """.split())
 
 
