@@ -75,6 +75,8 @@ tu ti te sei sai puoi fai funzioni chiami servi tuo tua cosa che chi come fare p
 aiutarmi aiutare mi questo assistente cos e un una di per nome creato ha funziona sapere quali
 voce vc seu sua pode sabe faz o que quem fazer perguntas pergunta perguntar me ajudar isso isto robo qual quais um
 de para sobre criou funciona como
+my our company business firm mia mio nostra nostro azienda impresa minha meu nossa nosso empresa negocio
+la il lo le gli pela pelo na no
 """.split())
 _YOU = frozenset("you your yourself tu ti te sei sai puoi fai funzioni chiami servi tuo tua voce vc seu sua".split())
 _ONLY_ADDRESS = re.compile(r"^\s*(?:\S+@\S+\.\w+|https?://\S+|www\.\S+|[+\d][\d\s().-]{5,})\s*$")

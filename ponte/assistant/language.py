@@ -51,7 +51,8 @@ def load_identifier() -> None:
 
 def guess_language(text: str, default: str = "en") -> tuple[str, bool]:
     """The message's language, and whether the message says enough to tell ("ok", "?" do not)."""
-    words = re.findall(r"[^\W\d_]+", text.lower())
+    # Addresses say nothing of a language ("https://example.com", "mario@ditta.it").
+    words = re.findall(r"[^\W\d_]+", re.sub(r"\S+@\S+|https?://\S+|www\.\S+", " ", text.lower()))
     if not words:
         return default, False
     votes = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
