@@ -433,7 +433,8 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
                 chat_ok = any(p.company_id in expected for p in reply.partners)
                 chat_shown = len(reply.partners)
                 chat_avoided = bool(reply.partners) and reply.partners[0].company_id in set(item.get("avoid_first", []))
-                question = _as_question(item["need"], item.get("language") or "en")
+                # A vague need describes a problem, not a service: it is not asked as "which companies offer …?".
+                question = None if item.get("kind") == "vague" else _as_question(item["need"], item.get("language") or "en")
                 asked_ok = None
                 if question is not None:
                     asked = scored.chat(ChatRequest(message=question)).partners
