@@ -118,6 +118,7 @@ class Snapshot:
     # Grounding calibration (see ponte/assistant/grounding.py): off-topic null distributions per
     # (question language, evidence language) for document sentences and for what companies offer.
     doc_cuts: dict = field(default_factory=dict)
+    chunk_languages: np.ndarray | None = None  # each chunk's language, built on first use (chat)
     company_cuts: dict = field(default_factory=dict)
     offer_hub: dict = field(default_factory=dict)  # per asker language: each company text's hubness
     cert_holders: dict = field(default_factory=dict)  # a certification's words -> companies holding it
