@@ -68,6 +68,15 @@ def test_an_off_topic_follow_up_is_not_grounded_by_the_previous_turn(assistant):
         assert not resp.grounded and resp.citations == [], message
 
 
+def test_a_message_that_says_nothing_of_its_own_gets_help_alone_and_the_previous_subject_after_one(assistant):
+    for message in ("How does this work?", "Como funciona?", "what is this?"):
+        resp = assistant.chat(ChatRequest(message=message))
+        assert not resp.grounded and resp.citations == [], message  # no nearest-sentence quotes
+    first = assistant.chat(ChatRequest(message="What is the MetalMec project?"))
+    resp = assistant.chat(ChatRequest(message="How does it work?", conversation_id=first.conversation_id))
+    assert resp.grounded and "MetalMec" in resp.answer
+
+
 def test_a_change_of_subject_is_answered_on_its_own(assistant):
     # Read with the previous question, a new question that its own evidence backs clearly was
     # answered about the previous subject.

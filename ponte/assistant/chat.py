@@ -21,8 +21,8 @@ from ..index.snapshot import Snapshot
 from ..models import ChatRequest, ChatResponse, Match
 from .answerer import Evidence
 from .grounding import Support, offer_z, outside_knowledge
-from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_contacts, requests_partners, seeks_partners,
-                     small_talk, without_instructions)
+from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_contacts, requests_partners,
+                     says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
 from .language import guess_language, phrase
 from .matcher import certifications_named
 
@@ -247,7 +247,11 @@ class ChatService:
         reading = alone = self.read(snap, message, asker)
         history = [t["text"] for t in self.core.store.turns(conversation_id) if t["role"] == "user"]
         strangers = outside_knowledge(message, snap.vocabulary)
-        if history and reading.z >= FOLLOWUP_Z and reading.support.score < STRONG_EVIDENCE and \
+        empty = says_nothing_of_its_own(message)
+        if history and empty:
+            # "And how does it work?": only the previous question says what "it" is.
+            reading = self.read(snap, f"{history[-1]} {message}", asker)
+        elif history and reading.z >= FOLLOWUP_Z and reading.support.score < STRONG_EVIDENCE and \
                 not (reading.support.language == asker and strangers):
             # A follow-up ("which agency supports it?") is read with the previous question, but only
             # when the message alone is near the knowledge base and the pair reads better. A message
@@ -257,6 +261,10 @@ class ChatService:
             if contextual.support.score > reading.support.score and \
                     self.near(snap, reading, asker, contextual.support.row):
                 reading = contextual
+        if reading is alone and empty:
+            # "How does this work?", "what is this?" with no earlier turn that says what "this" is:
+            # the nearest sentences would be as empty ("The graph below synthesizes this approach:").
+            return self._help(snap, lang), [], [], False
         grounded_docs = self.grounded(reading, asker, strangers)
 
         partners: list[Match] = []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..index.lexical import fold
+from ..index.lexical import STOPWORDS, fold
 
 # Nouns for companies and roles in a supply chain, in the three languages (accent-folded).
 # "partnership"/"parceria"/"partenariato" are about the programme, not a request for firms.
@@ -122,6 +122,14 @@ def small_talk(message: str) -> bool:
         return True
     return len(words) <= 8 and any(w in _YOU for w in words) and \
         all(w in _ABOUT_YOU or w in _CONVERSATIONAL for w in words)
+
+
+def says_nothing_of_its_own(message: str) -> bool:
+    """Every word is a function word, a greeting or a word about Ponte ("How does this work?",
+    "what is this?", "Como funciona?"): there is nothing to look up, unless an earlier turn says
+    what "this" is."""
+    words = re.findall(r"[^\W\d_]+", fold(message))
+    return bool(words) and all(w in STOPWORDS or w in _ABOUT_YOU or w in _CONVERSATIONAL for w in words)
 
 
 def asks_for_contacts(message: str) -> bool:
