@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -76,6 +77,12 @@ def _shared(snap: Snapshot, row: int, words: set[str]) -> int:
     return min(3, len(snap.rare_terms & snap.seg_tokens[row] & words))
 
 
+# Sentences of the knowledge base addressed to an assistant ("ignore previous instructions…") back
+# nothing and are never quoted. The check (13 µs a sentence) is remembered per sentence text: a
+# turn looks at about a hundred sentences, mostly the same ones from one request to the next.
+_instruction = lru_cache(maxsize=1 << 16)(addressed_to_the_assistant)
+
+
 def _not_a_question(message: str) -> bool:
     return small_talk(message) or asks_for_contacts(message) or addressed_to_the_assistant(message)
 
@@ -96,9 +103,8 @@ class ChatService:
 
     def read(self, snap: Snapshot, text: str, asker: str) -> Reading:
         qvec = self.core._query_vector(text)
-        # A sentence addressed to an assistant ("ignore previous instructions…") backs nothing.
         dense = [(row, sim) for row, sim in self.core.retriever.dense(snap, qvec, lang=asker)
-                 if not addressed_to_the_assistant(snap.seg_texts[row])]
+                 if not _instruction(snap.seg_texts[row])]
         best = Support(float("-inf"), None)
         best_z = float("-inf")
         words = set(tokenize(text, asker))
@@ -154,14 +160,14 @@ class ChatService:
         for hit in hits:
             c = snap.chunks[hit.pos]
             scored = {row: self.relevance(snap, words, asker, row, sim) for row, sim in hit.segments[:6]
-                      if not addressed_to_the_assistant(snap.seg_texts[row])}  # as in `read`
+                      if not _instruction(snap.seg_texts[row])}
             if scored:
                 # A list right after the best sentence is what that sentence announces ("seven areas
                 # were identified. The areas are: 1. … 7. …"): it is quoted with it.
                 top = max(scored, key=scored.get)
                 nxt = top + 1
                 if nxt < len(snap.seg_texts) and snap.seg_chunk[nxt] == hit.pos and "\n" in snap.seg_texts[nxt] \
-                        and not addressed_to_the_assistant(snap.seg_texts[nxt]):
+                        and not _instruction(snap.seg_texts[nxt]):
                     scored[nxt] = scored[top] - 1e-6
             sentences = sorted(((snap.seg_texts[row], rel, row) for row, rel in scored.items()), key=lambda t: -t[1])
             ev = Evidence(c.doc_id, c.title, c.url, hit.dense, [(t, r) for t, r, _ in sentences],

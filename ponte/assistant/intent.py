@@ -118,10 +118,9 @@ def small_talk(message: str) -> bool:
         return True
     if len(words) == 1 and len(words[0]) <= 2:
         return True
-    if len(words) <= 5 and all(w in _CONVERSATIONAL for w in words):
+    if len(words) <= 5 and _only(words, _CONVERSATIONAL):
         return True
-    return len(words) <= 8 and any(w in _YOU for w in words) and \
-        all(w in _ABOUT_YOU or w in _CONVERSATIONAL for w in words)
+    return len(words) <= 8 and any(w in _YOU for w in words) and _only(words, _ABOUT_YOU, _CONVERSATIONAL)
 
 
 def says_nothing_of_its_own(message: str) -> bool:
@@ -129,7 +128,11 @@ def says_nothing_of_its_own(message: str) -> bool:
     "what is this?", "Como funciona?"): there is nothing to look up, unless an earlier turn says
     what "this" is."""
     words = re.findall(r"[^\W\d_]+", fold(message))
-    return bool(words) and all(w in STOPWORDS or w in _ABOUT_YOU or w in _CONVERSATIONAL for w in words)
+    return bool(words) and _only(words, STOPWORDS, _ABOUT_YOU, _CONVERSATIONAL)
+
+
+def _only(words: list[str], *vocabularies: frozenset[str]) -> bool:
+    return all(any(w in v for v in vocabularies) for w in words)
 
 
 def asks_for_contacts(message: str) -> bool:
