@@ -49,8 +49,8 @@ PARTNER_Z = 1.5
 # seeks is judged too, against OBJECT_Z, when that company's offer also stands STANDING_Z deviations
 # above the other companies' best offers. eval/match/cases.jsonl needs asked as questions: the chat
 # shows the right partner for 0.822 -> 0.941; eval/match/no-partner.jsonl (needs no profile meets):
-# no partner for 19/30 -> 18/30. The object alone at PARTNER_Z showed more right partners (0.967
-# against 0.926, vague needs then included) but no partner for only 6/30.
+# no partner for 19/30 -> 18/30. The object alone at 1.5, without the standing test, showed more
+# right partners (0.966) but no partner for only 6/30.
 OBJECT_Z = 2.0
 STANDING_Z = 2.5
 # A message too short for its language to be told takes the language of the documents that hold its
