@@ -152,12 +152,19 @@ def test_a_partner_request_asked_as_a_question_gets_partners(shared_assistant):
     assert "Which" not in resp.partners[0].reasons[0]  # the request is quoted without its lead
 
 
-def test_no_need_or_reciprocal_fit_is_claimed_where_there_is_none(tmp_path):
+@pytest.fixture(scope="module")
+def trap_profiles(tmp_path_factory):
+    """The profiles of eval/match/cases.jsonl (fellow seekers, twins, broad offers) in a home of their own."""
     from ponte.assistant.service import Assistant
     from ponte.settings import Settings
 
-    a = Assistant(Settings(home=tmp_path / "home", progress=False))
+    a = Assistant(Settings(home=tmp_path_factory.mktemp("traps") / "home", progress=False))
     a.ingest([ROOT / "eval" / "match" / "profiles.jsonl"])
+    return a
+
+
+def test_no_need_or_reciprocal_fit_is_claimed_where_there_is_none(trap_profiles):
+    a = trap_profiles
     # "Clienti per strutture zincate in Brasile" says what the galvanizer sells, not what it buys:
     # no company is said to answer it.
     reasons = [r for m in a.match(MatchRequest(company_id="it-zincatura-brescia", k=10)).matches for r in m.reasons]
@@ -172,6 +179,21 @@ def test_a_request_no_profile_meets_is_told_so(shared_assistant, message):
     resp = shared_assistant.chat(ChatRequest(message=message))
     assert not resp.grounded and resp.partners == [] and resp.citations == []
     assert resp.answer.startswith(("I found no company profile", "Não encontrei"))
+
+
+@pytest.mark.parametrize("message", ["Cerchiamo un fotografo per matrimoni",
+                                     "Cerchiamo un'agenzia di viaggi per un viaggio in Giappone"])
+def test_a_broad_offer_is_no_partner_for_an_unrelated_request(trap_profiles, message):
+    # "Supply vessel chartering" and "Vernici epossidiche" sit near many requests: measured from the
+    # pair's mean they looked credible for a wedding photographer; measured from their own
+    # hubness they do not.
+    resp = trap_profiles.chat(ChatRequest(message=message))
+    assert resp.partners == [] and not resp.grounded
+
+
+def test_a_broad_offer_is_still_the_partner_for_what_it_offers(trap_profiles):
+    resp = trap_profiles.chat(ChatRequest(message="Cerchiamo noleggio di navi di appoggio offshore"))
+    assert resp.partners and resp.partners[0].company_id == "br-offshore-services"
 
 
 def test_which_companies_questions_are_partner_requests_but_questions_about_companies_are_not():
