@@ -217,3 +217,33 @@ def test_a_request_that_names_no_company_word_finds_its_object_and_partners(shar
     assert request_object("Who can supply forged flanges?") == "forged flanges"
     resp = shared_assistant.chat(ChatRequest(message="quem faz galvanização a fogo?"))
     assert resp.partners and resp.partners[0].company_id == "br-galvanoplastia-recife"
+
+
+def test_what_the_asker_makes_is_read_apart_from_what_it_seeks():
+    from ponte.assistant.intent import own_offer
+
+    assert own_offer("Buongiorno, siamo un'azienda di Brescia che produce valvole. Cerchiamo partner in Pernambuco.") \
+        == ("valvole", "Buongiorno, . Cerchiamo partner in Pernambuco")
+    assert own_offer("Fabricamos flanges forjados de alta pressão e procuramos clientes")[0] == "flanges forjados de alta pressão"
+    assert own_offer("We are a hot-dip galvanizing company and we are looking for partners")[0] == "hot-dip galvanizing"
+    # The firm sought, not the asker: no account of one's own product.
+    for message in ("We are looking for a company that produces castings", "Siamo alla ricerca di un'azienda che produce getti",
+                    "Somos uma empresa que procura fornecedor que fabrica flanges", "Which companies produce valves?"):
+        assert own_offer(message) is None, message
+
+
+def test_a_firm_that_introduces_itself_is_matched_with_those_who_seek_what_it_makes(trap_profiles):
+    # Read as a need, "produce anodi sacrificali" found the other anode maker (a competitor) first.
+    message = "Siamo un'azienda di Bergamo che produce anodi sacrificali in zinco. Cerchiamo partner in Pernambuco."
+    top = trap_profiles.match(MatchRequest(need=message, k=3)).matches[0]
+    assert top.company_id == "br-protecao-catodica"
+    assert top.reasons[0].startswith("cerca “Anodos de zinco") and "anodi sacrificali in zinco" in top.reasons[0]
+    resp = trap_profiles.chat(ChatRequest(message=message))
+    assert [p.company_id for p in resp.partners][:1] == ["br-protecao-catodica"]
+    assert "it-anodi-sacrificali" not in [p.company_id for p in resp.partners]
+
+
+def test_where_the_asker_is_does_not_count_as_where_it_wants_partners(shared_assistant):
+    message = "Somos uma empresa de Recife que fabrica estruturas metálicas e buscamos parceiros na Itália"
+    top = shared_assistant.match(MatchRequest(need=message, k=3)).matches[0]
+    assert top.country == "IT", top

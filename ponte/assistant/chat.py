@@ -25,7 +25,7 @@ from .grounding import Support, offer_z, outside_knowledge
 from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_contacts, requests_partners,
                      says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
 from .language import guess_language, phrase
-from .matcher import certifications_named
+from .matcher import certifications_named, wants
 
 if TYPE_CHECKING:
     from .service import Assistant
@@ -207,13 +207,22 @@ class ChatService:
         # score gap as well cut the right company in 3 of 133 needs of eval/match/cases.jsonl,
         # where it came second or third by a few hundredths.)
         named = certifications_named(snap, reading.text)
+        # A firm that says what it makes ("siamo un'azienda che produce valvole") is met by firms
+        # that seek it, judged as offers are; what else it asks for is judged without that account.
+        own = self.core.own_offer(reading.text)
+        asked = self.core._query_vector(own.rest) if own is not None else reading.qvec
         # What the message seeks, read alone, sits closer to every offer than a question does, so it
         # must clear a higher bar, and its company must stand out among all the offers as well.
-        qvec = self.core.need_object(reading.text, reading.qvec)[1]
+        qvec = self.core.need_object(own.rest if own is not None else reading.text, asked)[1]
         standing = self.core.matcher.standing(snap, snap.center(qvec, asker))
+        wanting = self.core.matcher.standing(snap, snap.center(own.vector, asker), "seek") if own is not None else None
 
         def credible_offer(pos: int) -> bool:
-            return offer_z(snap, reading.qvec, asker, pos, local=True) >= PARTNER_Z or \
+            if own is not None and wants(offer_z(snap, own.vector, asker, pos, local=True, role="seek"), wanting[pos]):
+                return True
+            if own is not None and own.generic:
+                return False
+            return offer_z(snap, asked, asker, pos, local=True) >= PARTNER_Z or \
                 (offer_z(snap, qvec, asker, pos, local=True) >= OBJECT_Z and standing[pos] >= STANDING_Z)
 
         credible = [m for m in found

@@ -143,18 +143,21 @@ def _approximate_cuts(negatives, neg_langs, row_langs, visible, index, k: int = 
     return {pair: _cut(np.asarray(v)) for pair, v in best.items()}
 
 
-def offer_z(snap, qvec: np.ndarray, asker: str, pos: int, local: bool = False) -> float:
+def offer_z(snap, qvec: np.ndarray, asker: str, pos: int, local: bool = False, role: str = "offer") -> float:
     """How far a company's best offer (or description) stands above what off-topic questions in the
     asker's language reach among offers in that profile's language, in standard deviations.
 
     With `local`, each offer is measured from its own hubness instead (the mean cosine of the
     off-topic questions closest to that very offer): an offer written in broad terms sits near
-    every request, and only a message that comes closer to it than unrelated questions do counts."""
-    rows = np.flatnonzero((snap.cv_owner == pos) & (snap.cv_role != "seek"))
+    every request, and only a message that comes closer to it than unrelated questions do counts.
+    With `role` "seek", the company's stated needs are measured instead (against what an asker makes)."""
+    kind = snap.cv_role == "seek" if role == "seek" else snap.cv_role != "seek"
+    rows = np.flatnonzero((snap.cv_owner == pos) & kind)
     hub = snap.offer_hub.get(asker, snap.offer_hub.get("*")) if local and snap.offer_hub else None
     best = float("-inf")
+    cuts = snap.seek_cuts if role == "seek" else snap.company_cuts
     for row in rows.tolist():
-        cut = snap.company_cuts.get((asker, str(snap.cv_lang[row])))
+        cut = cuts.get((asker, str(snap.cv_lang[row])))
         if cut is not None:
             base = float(hub[row]) if hub is not None else cut.mean
             best = max(best, (float(snap.cv_raw[row] @ qvec) - base) / cut.sd)

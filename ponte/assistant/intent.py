@@ -192,3 +192,90 @@ def _object_of(message: str) -> tuple[int, str]:
     while words and (fold(words[0]).strip(",.;:") in _LEAD_FILLER or fold(words[0]).startswith(_COUNTRY_STEMS)):
         words.pop(0)
     return end, " ".join(words).strip(" ?.!;:,") or message.strip(" ?.!;:,")
+
+
+# --- what the asker says it makes ------------------------------------------------------------
+#
+# A firm that introduces itself ("Siamo un'azienda di Brescia che produce valvole. Cerchiamo partner
+# in Pernambuco.") says what it offers, and often nothing else: read as a need, its own product found
+# its competitors. Partners for it are the firms that seek what it makes. Matched on folded text.
+
+_SELF = r"(?:we(?: are|'re)|siamo|somos|(?:our|my) (?:company|firm)|(?:la )?nostra (?:azienda|impresa|ditta)|(?:a )?nossa empresa)"
+# Between "we are" and "that makes": anything but another clause or a search ("we are looking for a
+# company that makes …" describes the firm sought, not the asker).
+_GAP = (r"(?:(?!\b(?:that|which|who|che|que|looking|searching|seeking|ricerca|cerc\w*|procur\w*|busc\w*|"
+        r"need|needs|bisogno|precis\w*)\b)[^.!?;])")
+_MAKES = (r"(?:makes?|produces?|manufactures?|supplies|supply|offers?|sells?|provides?|designs?|builds?|develops?|"
+          r"fabricates?|does|do|trains?|"
+          r"produc\w*|fabbrica(?:no)?|realizza(?:no)?|fornisc\w*|offr\w*|vend\w*|progett\w*|costruisc\w*|svilupp\w*|"
+          r"fa|fanno|lavora(?:no)?|forma(?:no)?|"
+          r"produz(?:em)?|fabrica(?:m)?|fornece(?:m)?|oferece(?:m)?|vende(?:m)?|projeta(?:m)?|constro(?:i|em)|"
+          r"desenvolve(?:m)?|faz(?:em)?|forma(?:m)?|realiza(?:m)?)")
+_WE_MAKE = (r"(?:we (?:make|produce|manufacture|supply|offer|sell|provide|design|build|develop|fabricate)|"
+            r"produciamo|fabbrichiamo|realizziamo|forniamo|offriamo|vendiamo|progettiamo|costruiamo|sviluppiamo|"
+            r"produzimos|fabricamos|fornecemos|oferecemos|vendemos|projetamos|construimos|desenvolvemos)")
+_MAKER = (r"(?:manufacturers?|producers?|makers?|suppliers?|produttor[ei]|fornitor[ei]|costruttor[ei]|fabbricant[ei]|"
+          r"fabricantes?|fornecedor(?:es|a)?|produtor(?:es|a)?)")
+_OWN_OFFER = [
+    # "we are a company from Bergamo that produces …", "siamo un'azienda che produce …", "somos uma escola que forma …"
+    re.compile(rf"\b{_SELF}\b{_GAP}{{0,60}}?\b(?:that|which|who|che|que)\s+{_MAKES}\s+(?P<x>.+)"),
+    # "our company makes …", "la nostra azienda produce …"
+    re.compile(rf"\b{_SELF}\s+{_MAKES}\s+(?P<x>.+)"),
+    # "we make …", "produciamo …", "fabricamos …"
+    re.compile(rf"\b{_WE_MAKE}\s+(?P<x>.+)"),
+    # "we are a manufacturer of …", "siamo produttori di …", "somos um fabricante de …"
+    re.compile(rf"\b{_SELF}\s+(?:(?:an?|un|una|un'|uma?|dei|degli|delle)\s+)?(?:[^\W\d_]+\s+){{0,2}}?{_MAKER}\s+"
+               r"(?:of|di|del|della|dei|delle|degli|de|da|do|dos|das)\s+(?P<x>.+)"),
+    # "siamo un'officina specializzata nella revisione …", "somos uma empresa especializada em …"
+    re.compile(rf"\b{_SELF}\b{_GAP}{{0,60}}?\b(?:speciali[sz]ed|specializzat[aoie]|especializad[oa]s?)\s+"
+               r"(?:in|nella|nello|nel|nei|negli|nelle|em|na|no|nas|nos)\s+(?P<x>.+)"),
+    # "we are a hot-dip galvanizing company"
+    re.compile(r"\bwe(?: are|'re)\s+an?\s+(?P<x>[^.!?;,]{3,60}?)\s+(?:company|firm|specialist|workshop|foundry|"
+               r"shop|house|business)\b"),
+]
+# What ends the account of one's own product: a clause boundary, or the request that follows it.
+_OWN_END = re.compile(r"[.!?;,]|\s(?:and|e|ed)\s+(?=(?:we|are|is|siamo|stiamo|estamos|queremos|vogliamo|want|seek|"
+                      r"need|cerc|procur|busc|precis)\w*)|\b(?:looking|seeking|searching|cerchiamo|cerco|procuramos|"
+                      r"procuro|buscamos|busco|we want|we seek|vogliamo|queremos)\b")
+
+
+def own_offer(message: str) -> tuple[str, str] | None:
+    """What the asker says its own firm makes or offers, and the message without that account:
+    "Siamo un'azienda di Brescia che produce valvole. Cerchiamo partner in Pernambuco." ->
+    ("valvole", "Cerchiamo partner in Pernambuco."). None when the message says no such thing."""
+    folded = fold(message)
+    if len(folded) != len(message):  # folding changed the length (a ligature): keep to folded text
+        message = folded
+    for pattern in _OWN_OFFER:
+        m = pattern.search(folded)
+        if not m:
+            continue
+        start = m.start("x")
+        end = _OWN_END.search(folded, start)
+        stop = min(end.start() if end else len(folded), m.end("x"))
+        offer = message[start:stop].strip(" ,;:-")
+        if len(re.findall(r"[^\W\d_]{3,}", offer)) < 1:
+            continue
+        rest = (message[:m.start()] + " " + message[stop:]).strip(" ,;:.")
+        return offer, " ".join(rest.split())
+    return None
+
+
+# Words that say only that a partner is wanted, not what for ("partner in Pernambuco", "nuovi clienti").
+_GENERIC_SOUGHT = re.compile(
+    r"\b(?:new|potential|local|business|commercial|opportunit\w*|collaborat\w*|cooperat\w*|contacts?|"
+    r"nuov[aoie]|potenzial[ei]|local[ei]|commercial[ei]|opportunita|collabora\w*|cooperazione|contatti|"
+    r"nov[ao]s?|potencia(?:l|is)|loca(?:l|is)|comercia(?:l|is)|oportunidades?|colabora\w*|cooperacao|contatos|"
+    r"negocios?|affari|"
+    # what is left of a lead once "we are looking for" lost its "we"
+    r"looking|searching|seeking|seek|want|wants|are|and|vogliamo|queremos|estamos|stiamo)\b")
+
+
+def names_nothing_sought(text: str) -> bool:
+    """Whether a request names nothing but partners, customers or the like ("Cerchiamo partner.",
+    "and we are looking for new customers")."""
+    folded = _GENERIC_SOUGHT.sub(" ", _ASKS_FOR_COMPANIES.sub(" ", _SEEKING.sub(" ", fold(text))))
+    words = [w for w in re.findall(r"[^\W\d_]+", folded)
+             if w not in _LEAD_FILLER and w not in STOPWORDS and len(w) >= 3
+             and not w.startswith(_COUNTRY_STEMS) and w not in _CONVERSATIONAL]
+    return not words

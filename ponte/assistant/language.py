@@ -153,6 +153,16 @@ PHRASES = {
         "it": "cerca “{need}”, che corrisponde alla vostra offerta “{offer}”",
         "pt": "procura “{need}”, o que corresponde à sua oferta “{offer}”",
     },
+    "partial_seek": {
+        "en": "a partial fit: what it seeks closest to your offer is “{need}”",
+        "it": "corrispondenza parziale: ciò che cerca di più vicino alla vostra offerta è “{need}”",
+        "pt": "correspondência parcial: o que procura de mais próximo da sua oferta é “{need}”",
+    },
+    "seeks_nothing_offered": {
+        "en": "a partial fit: its profile states no need for what you offer",
+        "it": "corrispondenza parziale: il suo profilo non indica di cercare ciò che offrite",
+        "pt": "correspondência parcial: o perfil não indica que procura o que você oferece",
+    },
     "shared_sectors": {
         "en": "works in the same supply chain: {sectors}",
         "it": "opera nella stessa filiera: {sectors}",

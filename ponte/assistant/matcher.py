@@ -59,6 +59,19 @@ PARTIAL_Z_GAP = 1.0
 HUB_K = 10
 # `standing` needs enough companies for their spread to mean something (z of the best of n <= sqrt(n - 1)).
 STANDING_MIN_COMPANIES = 20
+# A company is said to seek what an asker makes only when its need stands WANTS_Z deviations above
+# what the off-topic questions closest to that need reach, and WANTS_STANDING deviations above the
+# other companies' needs: short noun phrases in one language ("Acciaierie per billette", "anodi
+# sacrificali in zinco") sit closer together than the off-topic questions do, so the first test
+# alone claimed fits between them. eval/match/self.jsonl: see `wants`.
+WANTS_Z = 1.0
+WANTS_STANDING = 2.0
+
+
+def wants(z: float, standing: float) -> bool:
+    """Whether a company's stated need credibly asks for what an asker makes (see WANTS_Z)."""
+    return z >= WANTS_Z and standing >= WANTS_STANDING
+
 # Candidates re-examined one by one (certifications, reasons) after the array pass.
 SHORTLIST = 50
 
@@ -72,6 +85,16 @@ _REGION_WORDS = {
     "pernambuco": ("pernambuc", "recife", "suape", "olinda", "jaboat", "petrolina", "caruaru", "ipojuca", "goiana"),
 }
 _POPCOUNT = np.array([bin(i).count("1") for i in range(1 << 12)], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class OwnOffer:
+    """What an asker says its own firm makes, from a free-text need (see `intent.own_offer`)."""
+
+    text: str
+    rest: str             # the need without that account: what it seeks, if anything
+    vector: np.ndarray    # its embedding (query role, as stored needs)
+    generic: bool         # the rest names nothing sought ("cerchiamo partner"): only who seeks the offer counts
 
 
 @dataclass
@@ -130,10 +153,14 @@ class Matcher:
         hubs = self._cache[2]
         return hubs.get(lang, hubs.get("*"))
 
-    def standing(self, snap: Snapshot, qvec: np.ndarray) -> np.ndarray:
-        """Per company: how far its best offer stands above the other companies' best offers for this
-        (centred) request, in standard deviations of them all; +inf with too few companies to tell."""
-        best = self._best(snap, qvec.reshape(1, -1), self._tables(snap)["offer"])[0]
+    def standing(self, snap: Snapshot, qvec: np.ndarray, role: str = "offer") -> np.ndarray:
+        """Per company: how far its best offer (with `role` "seek": its best stated need) stands above
+        the other companies' for this (centred) text, in standard deviations of them all; +inf with
+        too few companies to tell."""
+        return self._standing(self._best(snap, qvec.reshape(1, -1), self._tables(snap)[role])[0])
+
+    @staticmethod
+    def _standing(best: np.ndarray) -> np.ndarray:
         known = best[np.isfinite(best)]
         if len(known) < STANDING_MIN_COMPANIES:
             return np.full(len(best), np.inf)
@@ -270,12 +297,15 @@ class Matcher:
     def for_need(self, snap: Snapshot, need: str, qvec: np.ndarray, k: int, filters: Filters | None,
                  lang: str, lexical: np.ndarray | None = None, raw: np.ndarray | None = None,
                  written: str | None = None, sought: str | None = None,
-                 clauses: list[tuple[str, np.ndarray]] | None = None) -> list[Match]:
+                 clauses: list[tuple[str, np.ndarray]] | None = None,
+                 own: OwnOffer | None = None, own_raw: np.ndarray | None = None) -> list[Match]:
         """Companies whose offers meet a free-text need. `qvec` is the need centred per language;
         `raw` (as the encoder gave it) and `written` (its language) place each fit against the
         calibrated off-topic distribution, so a reason claims a fit only where there is one;
         `sought` is the need without places and the asker's own product, which reasons quote, or of
-        `clauses` (text, raw vector) the one closest to the offer that a reason names."""
+        `clauses` (text, raw vector) the one closest to the offer that a reason names. `own` (its
+        vector centred, `own_raw` as the encoder gave it) is what the asker makes: firms that seek it
+        fit as well, and firms that offer it rather than what is sought are competitors."""
         tables = self._tables(snap)
         # Ranked with the hubness correction; reasons and partial fits compare the fit itself.
         offer_best, offer_fit = (a[0] for a in self._fits(snap, qvec.reshape(1, -1), tables["offer"],
@@ -283,37 +313,61 @@ class Matcher:
         desc_best = self._best(snap, qvec.reshape(1, -1), tables["desc"])[0]
         desc_sim = np.where(np.isnan(desc_best), 0.0, desc_best)
         score = (np.where(np.isnan(offer_best), desc_sim * 0.9, offer_best) + W_DESC * desc_sim).astype(np.float64)
+        wanting = np.full(len(snap.companies), np.nan)
+        if own is not None:
+            # Who seeks what the asker makes. Alone when the need names nothing else ("cerchiamo
+            # partner"); otherwise beside the fit, less what a competitor offers of the same.
+            wanting = self._best(snap, own.vector.reshape(1, -1), tables["seek"])[0]
+            wanting_standing = self._standing(wanting)
+            wanted = np.where(np.isnan(wanting), 0.0, wanting)
+            rival = np.nan_to_num(self._best(snap, own.vector.reshape(1, -1), tables["offer"])[0], nan=0.0)
+            if own.generic:
+                score = W_REVERSE * wanted - W_TWIN * np.maximum(0.0, rival - wanted)
+                lexical = None
+            else:
+                score += W_REVERSE * wanted - W_TWIN * np.maximum(0.0, rival - np.nan_to_num(offer_best, nan=0.0))
         if lexical is not None and len(lexical) and lexical.max() > 0:
             score += LEXICAL_BONUS * lexical / lexical.max()
-        named = certifications_named(snap, need)
+        # Where the asker is, and what it holds, are not conditions on a partner ("a company from
+        # Recife that makes …, looking for partners in Italy"): only the rest of the need says those.
+        asked = own.rest if own is not None else need
+        named = certifications_named(snap, asked)
         if named is not None:
             score += CERT_NAMED_BONUS * named
-        countries, regions = places_named(need)
+        countries, regions = places_named(asked)
         placed = np.isin(snap.c_country, list(countries)) | np.isin(snap.c_region, [r[:6] for r in regions])
         score += PLACE_BONUS * placed
         score[~filter_mask(snap, filters)] = -np.inf
 
-        need_folded = fold(need)
+        need_folded = fold(asked)
         wanted = _clip(sought, 80) if sought else request_object(need)  # `sought` is already the object
         matches = []
         shortlist = self._shortlist(score, k)
         top_fit = float(np.nanmax(offer_fit[shortlist])) if len(shortlist) and np.isfinite(offer_fit[shortlist]).any() else 0.0
         zs = {int(pos): offer_z(snap, raw, written or lang, int(pos)) for pos in shortlist} if raw is not None else {}
         top_z = max(zs.values(), default=float("-inf"))
+        top_wanting = float(np.nanmax(wanting[shortlist])) if len(shortlist) and np.isfinite(wanting[shortlist]).any() else 0.0
         for pos in shortlist:
             other = snap.companies[pos]
             reasons = []
             row = self._best_row(snap, qvec, tables["offer"], pos)
             z = zs.get(int(pos)) if row >= 0 else None
             fit = None
-            if row >= 0 and (offer_fit[pos] >= PARTIAL_FIT * top_fit or
+            if own is not None:
+                fit = self._wants_reason(snap, reasons, own, own_raw, written or lang, lang, int(pos), wanting[pos],
+                                         top_wanting, wanting_standing[pos])
+                if own.generic:
+                    row = -2  # nothing else was asked for
+            if row == -2:
+                pass
+            elif row >= 0 and (offer_fit[pos] >= PARTIAL_FIT * top_fit or
                              (z is not None and (z >= STRONG_FIT_Z or z >= top_z - PARTIAL_Z_GAP))):
                 quoted = _clip(max(clauses, key=lambda c: float(c[1] @ snap.cv_raw[row]))[0], 80) if clauses else wanted
-                reasons.append(phrase("offers_for_request", lang, offer=snap.cv_text[row], need=quoted))
+                reasons.insert(0, phrase("offers_for_request", lang, offer=snap.cv_text[row], need=quoted))
                 fit = "strong" if z is not None and z >= STRONG_FIT_Z else "good"
             elif row >= 0:  # no fit is claimed where the best offer fits far less than the leader's
                 reasons.append(phrase("partial_fit", lang, offer=snap.cv_text[row]))
-                fit = "partial"
+                fit = fit or "partial"
             else:
                 reasons.append(phrase("profile_fit", lang, text=_clip(other.description)))
             certs = [c for c in other.certifications if fold(c) in need_folded]
@@ -322,6 +376,25 @@ class Matcher:
                 reasons.append(phrase("in_region", lang, region=other.region or other.country, country=other.country))
             matches.append(_to_match(other, float(score[pos]), reasons, fit))
         return matches
+
+    def _wants_reason(self, snap: Snapshot, reasons: list[str], own: OwnOffer, own_raw: np.ndarray | None, written: str,
+                      lang: str, pos: int, wanting: float, top_wanting: float, standing: float) -> str | None:
+        """The reason a company that seeks what the asker makes is a partner, and how well it fits
+        (None: it seeks nothing of the kind, and no reason is claimed)."""
+        row = self._best_row(snap, own.vector, self._tables(snap)["seek"], pos)
+        if row < 0 or not np.isfinite(wanting):
+            if own.generic:
+                reasons.append(phrase("seeks_nothing_offered", lang))
+                return "partial"
+            return None
+        z = offer_z(snap, own_raw, written, pos, local=True, role="seek") if own_raw is not None else float("-inf")
+        if wants(z, standing) and (wanting >= PARTIAL_FIT * top_wanting or z >= STRONG_FIT_Z):
+            reasons.append(phrase("seeks_what_you_offer", lang, need=snap.cv_text[row], offer=_clip(own.text, 80)))
+            return "strong" if z >= STRONG_FIT_Z else "good"
+        if own.generic:
+            reasons.append(phrase("partial_seek", lang, need=snap.cv_text[row]))
+            return "partial"
+        return None
 
     @staticmethod
     def _common_reasons(reasons: list[str], other: CompanyProfile, lang: str, shared: list[str],

@@ -11,6 +11,7 @@ import re
 import sys
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +32,8 @@ from .answerer import Answerer, ExtractiveAnswerer
 from .chat import ChatService
 from .ingest import Ingestor, expand, profile_language
 from .language import detect_language
-from .intent import request_object
-from .matcher import Matcher, without_own_product, without_places
+from .intent import names_nothing_sought, own_offer, request_object
+from .matcher import Matcher, OwnOffer, without_own_product, without_places
 
 
 class Assistant:
@@ -217,9 +218,19 @@ class Assistant:
             qvec = self._query_vector(what)
         return what, qvec
 
+    def own_offer(self, need: str) -> OwnOffer | None:
+        """What the asker says its own firm makes ("siamo un'azienda che produce valvole"), embedded
+        in the role company needs are stored in, since it is compared with what others seek."""
+        found = own_offer(need)
+        if found is None:
+            return None
+        text, rest = found
+        return OwnOffer(text, rest, self._query_vector(text), names_nothing_sought(without_places(rest)))
+
     def _match_need(self, snap: Snapshot, need: str, k: int, filters, lang: str,
                     qvec: np.ndarray | None = None) -> list[Match]:
-        what, qvec = self.need_object(need, qvec)
+        own = self.own_offer(need)
+        what, qvec = self.need_object(own.rest, None) if own else self.need_object(need, qvec)
         written = detect_language(need)
         centred = snap.center(qvec, written)
         lexical = snap.offer_lexical.scores(what) if snap.offer_lexical else None
@@ -230,7 +241,8 @@ class Assistant:
         parts = [p.strip() for p in re.split(r"[,;:?!.]+(?:\s|$)", what) if len(p.split()) >= 2][:4]
         clauses = list(zip(parts, self.encoder.queries(parts))) if len(parts) > 1 and len(what) > 60 else None
         return self.matcher.for_need(snap, need, centred, k, filters, lang, lexical, raw=qvec, written=written,
-                                     sought=what, clauses=clauses)
+                                     sought=what, clauses=clauses,
+                                     own=own and replace(own, vector=snap.center(own.vector, written)), own_raw=own and own.vector)
 
     # --- chat -------------------------------------------------------------------------------
 

@@ -120,6 +120,7 @@ class Snapshot:
     doc_cuts: dict = field(default_factory=dict)
     chunk_languages: np.ndarray | None = None  # each chunk's language, built on first use (chat)
     company_cuts: dict = field(default_factory=dict)
+    seek_cuts: dict = field(default_factory=dict)  # the same for stated needs (query role, as asked)
     offer_hub: dict = field(default_factory=dict)  # per asker language: each company text's hubness
     cert_holders: dict = field(default_factory=dict)  # a certification's words -> companies holding it
     # Per-company columns for vectorised filters and bonuses (bit i of a mask = i-th known value).
@@ -333,6 +334,8 @@ class Snapshot:
             # Per question language x profile language, as for document sentences.
             self.company_cuts = null_cuts(*negatives, self.cv_raw[self.company_index_rows],
                                           self.cv_lang[self.company_index_rows])
+            seeks = np.flatnonzero(self.cv_role == "seek")
+            self.seek_cuts = null_cuts(*negatives, self.cv_raw[seeks], self.cv_lang[seeks]) if len(seeks) else {}
         if negatives is not None and len(self.cv_raw):
             from ..assistant.matcher import hubness
 
@@ -429,7 +432,8 @@ COMPACT_SHARE = 0.2
 COMPACT_MIN = 2000
 COMPANY_FIELDS = ("companies", "company_pos", "cv_owner", "cv_role", "cv_lang", "cv_text", "cv_vectors", "cv_raw", "lang_means",
                   "company_index_rows", "company_index_vectors", "company_lexical", "offer_lexical", "c_country", "c_region",
-                  "c_sectors", "c_partnership", "company_words", "company_cuts", "offer_hub", "cert_holders")
+                  "c_sectors", "c_partnership", "company_words", "company_cuts", "seek_cuts", "offer_hub",
+                  "cert_holders")
 
 
 class SegmentTokens:
