@@ -144,6 +144,7 @@ _LEAD_FILLER = frozenset("""
 a an the of for to that who which with some any what where whose how you know
 un una uno di del della dei degli delle per che il lo la i gli le quale quali chi dove come cosa conoscete conosci
 um uma de do da dos das para que o os as com qual quais quem onde como voce voces conhece conhecem
+help find finding locate trovare cercare aiuto aiutarci encontrar achar ajuda ajudar
 """.split())
 
 

@@ -302,7 +302,7 @@ class Matcher:
         """Companies whose offers meet a free-text need. `qvec` is the need centred per language;
         `raw` (as the encoder gave it) and `written` (its language) place each fit against the
         calibrated off-topic distribution, so a reason claims a fit only where there is one;
-        `sought` is the need without places and the asker's own product, which reasons quote, or of
+        `sought` is the need without its lead and the asker's own product, which reasons quote, or of
         `clauses` (text, raw vector) the one closest to the offer that a reason names. `own` (its
         vector centred, `own_raw` as the encoder gave it) is what the asker makes: firms that seek it
         fit as well, and firms that offer it rather than what is sought are competitors."""

@@ -241,7 +241,8 @@ class Assistant:
         parts = [p.strip() for p in re.split(r"[,;:?!.]+(?:\s|$)", what) if len(p.split()) >= 2][:4]
         clauses = list(zip(parts, self.encoder.queries(parts))) if len(parts) > 1 and len(what) > 60 else None
         return self.matcher.for_need(snap, need, centred, k, filters, lang, lexical, raw=qvec, written=written,
-                                     sought=what, clauses=clauses,
+                                     sought=without_own_product(request_object(own.rest if own else need, limit=10_000)),
+                                     clauses=clauses,
                                      own=own and replace(own, vector=snap.center(own.vector, written)), own_raw=own and own.vector)
 
     # --- chat -------------------------------------------------------------------------------
