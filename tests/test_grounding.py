@@ -75,6 +75,17 @@ def test_a_message_that_says_nothing_of_its_own_gets_help_alone_and_the_previous
     first = assistant.chat(ChatRequest(message="What is the MetalMec project?"))
     resp = assistant.chat(ChatRequest(message="How does it work?", conversation_id=first.conversation_id))
     assert resp.grounded and "MetalMec" in resp.answer
+    # "How many?" has nothing of its own either: alone it was answered with the document's card.
+    first = assistant.chat(ChatRequest(message="Quali sono le aree di specializzazione?"))
+    resp = assistant.chat(ChatRequest(message="e quante sono?", conversation_id=first.conversation_id))
+    assert resp.grounded and "Aerospazio" in resp.answer and "Roberto Maroni" not in resp.answer
+
+
+@pytest.mark.parametrize("message,start", [("obrigado", "De nada!"), ("Thanks, bye!", "Goodbye!"),
+                                           ("grazie mille", "Prego!")])
+def test_thanks_and_goodbyes_are_answered_as_such(shared_assistant, message, start):
+    resp = shared_assistant.chat(ChatRequest(message=message))
+    assert resp.answer.startswith(start) and not resp.grounded and resp.citations == []
 
 
 def test_a_change_of_subject_is_answered_on_its_own(assistant):

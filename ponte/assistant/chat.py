@@ -22,7 +22,7 @@ from ..index.snapshot import Snapshot
 from ..models import ChatRequest, ChatResponse, Match
 from .answerer import Evidence
 from .grounding import Support, offer_z, outside_knowledge
-from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_contacts, requests_partners,
+from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_contacts, courtesy, requests_partners,
                      says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
 from .language import guess_language, phrase
 from .matcher import certifications_named, wants
@@ -257,7 +257,8 @@ class ChatService:
 
     def _turn(self, snap: Snapshot, message: str, asker: str, lang: str, conversation_id: str):
         if small_talk(message):
-            return self._help(snap, lang), [], [], False
+            polite = courtesy(message)  # "thanks", "bye": answered as such, not with a greeting
+            return (phrase(polite, lang) if polite else self._help(snap, lang)), [], [], False
         if asks_for_contacts(message):
             return phrase("no_contacts", lang), [], [], False
         if addressed_to_the_assistant(message):  # instructions only ever select what is quoted

@@ -123,12 +123,26 @@ def small_talk(message: str) -> bool:
     return len(words) <= 8 and any(w in _YOU for w in words) and _only(words, _ABOUT_YOU, _CONVERSATIONAL)
 
 
+# Asking words that the lexical stop list leaves out ("e quante sono?", "and how many?").
+_ASKING = frozenset("many much quante quanta quantos quantas quanta else altro outro mais more piu".split())
+
+
 def says_nothing_of_its_own(message: str) -> bool:
     """Every word is a function word, a greeting or a word about Ponte ("How does this work?",
-    "what is this?", "Como funciona?"): there is nothing to look up, unless an earlier turn says
-    what "this" is."""
+    "what is this?", "Como funciona?", "e quante sono?"): there is nothing to look up, unless an
+    earlier turn says what "this" is."""
     words = re.findall(r"[^\W\d_]+", fold(message))
-    return bool(words) and _only(words, STOPWORDS, _ABOUT_YOU, _CONVERSATIONAL)
+    return bool(words) and _only(words, STOPWORDS, _ABOUT_YOU, _CONVERSATIONAL, _ASKING)
+
+
+_THANKS = frozenset("thanks thank grazie obrigado obrigada valeu cheers".split())
+_BYE = frozenset("bye goodbye arrivederci tchau adeus".split())
+
+
+def courtesy(message: str) -> str | None:
+    """'thanks' or 'bye' for a message of small talk that thanks or takes leave, else None."""
+    words = set(re.findall(r"[^\W\d_]+", fold(message)))
+    return "bye" if words & _BYE else "thanks" if words & _THANKS else None
 
 
 def _only(words: list[str], *vocabularies: frozenset[str]) -> bool:

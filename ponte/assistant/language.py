@@ -85,6 +85,16 @@ PHRASES = {
         "pt": "Olá! Eu sou a Ponte. Respondo a perguntas com base no conhecimento da parceria, com citações "
               "numeradas, e sugiro empresas parceiras na Lombardia e em Pernambuco. Pergunte, por exemplo:",
     },
+    "thanks": {
+        "en": "You're welcome! Ask me anything else about the partnership, its documents or its companies.",
+        "it": "Prego! Chiedetemi pure altro sulla partnership, sui suoi documenti o sulle sue aziende.",
+        "pt": "De nada! Pergunte o que quiser sobre a parceria, os seus documentos ou as suas empresas.",
+    },
+    "bye": {
+        "en": "Goodbye! Come back whenever you have a question about the partnership or need a partner.",
+        "it": "Arrivederci! Tornate quando avete una domanda sulla partnership o cercate un partner.",
+        "pt": "Até logo! Volte quando tiver uma pergunta sobre a parceria ou procurar um parceiro.",
+    },
     "example_topic": {
         "en": "“What does the knowledge base say about {title}?”",
         "it": "«Che cosa dice la base di conoscenza su {title}?»",
