@@ -247,3 +247,11 @@ def test_where_the_asker_is_does_not_count_as_where_it_wants_partners(shared_ass
     message = "Somos uma empresa de Recife que fabrica estruturas metálicas e buscamos parceiros na Itália"
     top = shared_assistant.match(MatchRequest(need=message, k=3)).matches[0]
     assert top.country == "IT", top
+
+
+def test_a_firm_that_says_what_it_makes_and_what_it_needs_gets_the_supplier_not_a_competitor(trap_profiles):
+    message = "We make ball valves for pipelines and need a foundry for the valve bodies"
+    top = trap_profiles.match(MatchRequest(need=message, k=3)).matches[0]
+    assert top.company_id == "br-fundicao-ferro"
+    partners = [p.company_id for p in trap_profiles.chat(ChatRequest(message=message)).partners]
+    assert partners[:1] == ["br-fundicao-ferro"], partners

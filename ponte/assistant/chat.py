@@ -218,7 +218,8 @@ class ChatService:
         wanting = self.core.matcher.standing(snap, snap.center(own.vector, asker), "seek") if own is not None else None
 
         def credible_offer(pos: int) -> bool:
-            if own is not None and wants(offer_z(snap, own.vector, asker, pos, local=True, role="seek"), wanting[pos]):
+            if own is not None and wants(offer_z(snap, own.vector, asker, pos, local=True, role="seek"), wanting[pos],
+                                         beside_a_request=not own.generic):
                 return True
             if own is not None and own.generic:
                 return False

@@ -429,12 +429,17 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
             chat_ok = asked_ok = None
             if "need" in item:
                 # The same need as a chat message: the right partner must be among those suggested.
-                reply = scored.chat(ChatRequest(message=_as_request(item["need"], item.get("language") or "en")))
+                # A firm that introduces itself writes its own message: it is sent as it is.
+                self_told = str(item.get("kind")).startswith("self")
+                reply = scored.chat(ChatRequest(message=item["need"] if self_told else
+                                                _as_request(item["need"], item.get("language") or "en")))
                 chat_ok = any(p.company_id in expected for p in reply.partners)
                 chat_shown = len(reply.partners)
                 chat_avoided = bool(reply.partners) and reply.partners[0].company_id in set(item.get("avoid_first", []))
                 # A vague need describes a problem, not a service: it is not asked as "which companies offer …?".
-                question = None if item.get("kind") == "vague" else _as_question(item["need"], item.get("language") or "en")
+                # Vague needs describe a problem, and self-descriptions a firm: neither names a service to ask about.
+                question = None if item.get("kind") == "vague" or self_told \
+                    else _as_question(item["need"], item.get("language") or "en")
                 asked_ok = None
                 if question is not None:
                     asked = scored.chat(ChatRequest(message=question)).partners

@@ -44,8 +44,9 @@ _WHO = re.compile(r"^\W*(?:(?:do you know|conoscete|conosci|voces? conhecem?|con
 
 
 def seeks_partners(message: str) -> bool:
-    """A first-person search for a partner ("procuro uma empresa que…"): answered with partners only."""
-    return bool(_SEEKING.search(fold(message)))
+    """A first-person search for a partner ("procuro uma empresa que…"), or a firm that says what it
+    makes ("we make ball valves and need a foundry"): answered with partners only."""
+    return bool(_SEEKING.search(fold(message))) or own_offer(message) is not None
 
 
 def requests_partners(message: str) -> bool:
@@ -56,7 +57,7 @@ def requests_partners(message: str) -> bool:
 
 def asks_for_companies(message: str) -> bool:
     text = fold(message)
-    return bool(_ASKS_FOR_COMPANIES.search(text) or _SEEKING.search(text))
+    return bool(_ASKS_FOR_COMPANIES.search(text) or _SEEKING.search(text)) or own_offer(message) is not None
 
 
 # Messages that are only conversation: greetings, thanks, agreement, a call for help.
@@ -226,11 +227,11 @@ _MAKES = (r"(?:makes?|produces?|manufactures?|supplies|supply|offers?|sells?|pro
           r"fa|fanno|lavora(?:no)?|forma(?:no)?|"
           r"produz(?:em)?|fabrica(?:m)?|fornece(?:m)?|oferece(?:m)?|vende(?:m)?|projeta(?:m)?|constro(?:i|em)|"
           r"desenvolve(?:m)?|faz(?:em)?|forma(?:m)?|realiza(?:m)?)")
-_WE_MAKE = (r"(?:we (?:make|produce|manufacture|supply|offer|sell|provide|design|build|develop|fabricate)|"
-            r"produciamo|fabbrichiamo|realizziamo|forniamo|offriamo|vendiamo|progettiamo|costruiamo|sviluppiamo|"
-            r"produzimos|fabricamos|fornecemos|oferecemos|vendemos|projetamos|construimos|desenvolvemos)")
-_MAKER = (r"(?:manufacturers?|producers?|makers?|suppliers?|produttor[ei]|fornitor[ei]|costruttor[ei]|fabbricant[ei]|"
-          r"fabricantes?|fornecedor(?:es|a)?|produtor(?:es|a)?)")
+_WE_MAKE = (r"(?:we (?:make|produce|manufacture|supply|offer|sell|provide|design|build|develop|fabricate|run|operate)|"
+            r"produciamo|fabbrichiamo|realizziamo|forniamo|offriamo|vendiamo|progettiamo|costruiamo|sviluppiamo|gestiamo|"
+            r"produzimos|fabricamos|fornecemos|oferecemos|vendemos|projetamos|construimos|desenvolvemos|operamos)")
+_MAKER = (r"(?:manufacturers?|producers?|makers?|suppliers?|factory|produttor[ei]|fornitor[ei]|costruttor[ei]|"
+          r"fabbricant[ei]|fabbrica|fabricantes?|fornecedor(?:es|a)?|produtor(?:es|a)?|fabrica)")
 _OWN_OFFER = [
     # "we are a company from Bergamo that produces …", "siamo un'azienda che produce …", "somos uma escola que forma …"
     re.compile(rf"\b{_SELF}\b{_GAP}{{0,60}}?\b(?:that|which|who|che|que)\s+{_MAKES}\s+(?P<x>.+)"),
@@ -271,8 +272,10 @@ def own_offer(message: str) -> tuple[str, str] | None:
         offer = message[start:stop].strip(" ,;:-")
         if len(re.findall(r"[^\W\d_]{3,}", offer)) < 1:
             continue
-        rest = (message[:m.start()] + " " + message[stop:]).strip(" ,;:.")
-        return offer, " ".join(rest.split())
+        rest = " ".join((message[:m.start()] + " " + message[stop:]).strip(" ,;:.").split())
+        # "… and need a foundry": the request keeps its subject, so its lead reads as one.
+        rest = re.sub(r"^(?:and|e|ed)\s+(?=(?:need|needs|are|want|seek|look)\b)", "we ", rest, flags=re.I)
+        return offer, rest
     return None
 
 
