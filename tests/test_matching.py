@@ -202,11 +202,12 @@ def test_which_companies_questions_are_partner_requests_but_questions_about_comp
     for message in ("Which companies do hot-dip galvanizing?", "Quali aziende fanno zincatura a caldo?",
                     "Quais fornecedores vendem flanges?", "We are looking for a supplier of valves",
                     "Who can supply forged flanges?", "Conoscete qualcuno che fa trattamenti termici?",
-                    "quem faz galvanização a fogo?"):
+                    "quem faz galvanização a fogo?", "Quem pode fazer tratamento térmico de moldes?",
+                    "Chi può fornire flange forgiate?", "Looking for a partner to assemble valves in Brazil"):
         assert requests_partners(message), message
     for message in ("How many companies took part in the mission?", "Quantas empresas participaram?",
                     "What kind of companies does the MetalMec project support?", "Which agency supports MetalMec?",
-                    "Who is Roberto Maroni?", "Chi sostiene il progetto?"):
+                    "Who is Roberto Maroni?", "Chi sostiene il progetto?", "What are they looking for?"):
         assert not requests_partners(message), message
 
 
@@ -217,6 +218,9 @@ def test_a_request_that_names_no_company_word_finds_its_object_and_partners(shar
     assert request_object("Who can supply forged flanges?") == "forged flanges"
     resp = shared_assistant.chat(ChatRequest(message="quem faz galvanização a fogo?"))
     assert resp.partners and resp.partners[0].company_id == "br-galvanoplastia-recife"
+    # A request without its subject is still a request: partners, not the article's sentences.
+    resp = shared_assistant.chat(ChatRequest(message="Looking for a partner to assemble valves locally in Brazil"))
+    assert resp.partners and all(c.source_id in {p.company_id for p in resp.partners} for c in resp.citations)
 
 
 def test_what_the_asker_makes_is_read_apart_from_what_it_seeks():

@@ -20,14 +20,15 @@ _ASKS_FOR_COMPANIES = re.compile(
     r"who (?:can |could |else )?(?:supply|supplies|make|makes|manufactures?|produces?|sells?|fabricates?|"
     r"machines?|does|do|offers?|provides?)|(?:someone|somebody|anyone|anybody) (?:who|that)(?: can| could)?(?: \w+)?|"
     r"chi (?:puo |sa |potrebbe )?(?:fa|fanno|produce|producono|fornisce|forniscono|offre|offrono|vende|vendono|"
-    r"realizza|realizzano|lavora)|qualcuno che(?: puo| sa)?(?: \w+)?|"
-    r"quem (?:pode |sabe )?(?:faz|fazem|fabrica|fabricam|fornece|fornecem|oferece|oferecem|vende|vendem|"
-    r"produz|produzem)|alguem que(?: pode| saiba)?(?: \w+)?"
+    r"realizza|realizzano|lavora|fare|produrre|fornire|offrire|vendere|realizzare|lavorare)|qualcuno che(?: puo| sa)?(?: \w+)?|"
+    r"quem (?:pode |sabe |poderia )?(?:faz|fazem|fabrica|fabricam|fornece|fornecem|oferece|oferecem|vende|vendem|"
+    r"produz|produzem|fazer|fabricar|fornecer|oferecer|vender|produzir)|alguem que(?: pode| saiba)?(?: \w+)?"
     r")\b"
 )
 # First-person requests ("we are looking for", "procuro", "cerchiamo") imply a partner search.
 _SEEKING = re.compile(
     r"\b(we(?:'re| are)? (?:looking|searching) for|i(?:'m| am)? (?:looking|searching) for|we need|i need|"
+    r"(?:^|(?<=[.!?] ))(?:looking|searching) for|"  # the subject dropped: "Looking for a partner to …"
     r"procur(?:o|a|amos)|precis(?:o|a|amos)|preciso de|buscamos|busco|"
     r"cerc(?:o|hiamo)|abbiamo bisogno|ho bisogno)\b"
 )
