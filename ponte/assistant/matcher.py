@@ -364,10 +364,8 @@ class Matcher:
             if own is not None:
                 fit = self._wants_reason(snap, reasons, own, own_raw, written or lang, lang, int(pos), wanting[pos],
                                          top_wanting, wanting_standing[pos])
-                if own.generic:
-                    row = -2  # nothing else was asked for
-            if row == -2:
-                pass
+            if own is not None and own.generic:
+                pass  # nothing else was asked for: what the company seeks is the whole reason
             elif row >= 0 and (offer_fit[pos] >= PARTIAL_FIT * top_fit or
                              (z is not None and (z >= STRONG_FIT_Z or z >= top_z - PARTIAL_Z_GAP))):
                 quoted = _clip(max(clauses, key=lambda c: float(c[1] @ snap.cv_raw[row]))[0], 80) if clauses else wanted
