@@ -259,3 +259,10 @@ def test_a_firm_that_says_what_it_makes_and_what_it_needs_gets_the_supplier_not_
     assert top.company_id == "br-fundicao-ferro"
     partners = [p.company_id for p in trap_profiles.chat(ChatRequest(message=message)).partners]
     assert partners[:1] == ["br-fundicao-ferro"], partners
+
+
+def test_a_firm_that_introduces_itself_and_asks_the_documents_gets_the_documents(shared_assistant):
+    for message in ("We are a company that makes valves. Which agency supports MetalMec?",
+                    "Siamo una PMI che produce valvole: quale agenzia sostiene il progetto MetalMec?"):
+        resp = shared_assistant.chat(ChatRequest(message=message))
+        assert resp.grounded and "SEBRAE" in resp.answer and resp.partners == [], message

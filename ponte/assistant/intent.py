@@ -47,7 +47,7 @@ _WHO = re.compile(r"^\W*(?:(?:do you know|conoscete|conosci|voces? conhecem?|con
 def seeks_partners(message: str) -> bool:
     """A first-person search for a partner ("procuro uma empresa que…"), or a firm that says what it
     makes ("we make ball valves and need a foundry"): answered with partners only."""
-    return bool(_SEEKING.search(fold(message))) or own_offer(message) is not None
+    return bool(_SEEKING.search(fold(message))) or introduces_itself(message)
 
 
 def requests_partners(message: str) -> bool:
@@ -57,8 +57,21 @@ def requests_partners(message: str) -> bool:
 
 
 def asks_for_companies(message: str) -> bool:
+    if own_offer(message) is not None:  # "we are a company that …": judged on what follows
+        return introduces_itself(message)
     text = fold(message)
-    return bool(_ASKS_FOR_COMPANIES.search(text) or _SEEKING.search(text)) or own_offer(message) is not None
+    return bool(_ASKS_FOR_COMPANIES.search(text) or _SEEKING.search(text))
+
+
+def introduces_itself(message: str) -> bool:
+    """A firm that says what it makes and asks for partners, or for something ("we make ball valves
+    and need a foundry"), or for nothing else: a partner request. One that then asks the knowledge base
+    a question ("We make valves. Which agency supports MetalMec?") asks that question."""
+    found = own_offer(message)
+    if found is None:
+        return False
+    rest = fold(found[1])
+    return "?" not in rest or bool(_ASKS_FOR_COMPANIES.search(rest) or _SEEKING.search(rest))
 
 
 # Messages that are only conversation: greetings, thanks, agreement, a call for help.
@@ -251,7 +264,7 @@ _OWN_OFFER = [
                r"shop|house|business)\b"),
 ]
 # What ends the account of one's own product: a clause boundary, or the request that follows it.
-_OWN_END = re.compile(r"[.!?;,]|\s(?:and|e|ed)\s+(?=(?:we|are|is|siamo|stiamo|estamos|queremos|vogliamo|want|seek|"
+_OWN_END = re.compile(r"[.!?;:,]|\s(?:and|e|ed)\s+(?=(?:we|are|is|siamo|stiamo|estamos|queremos|vogliamo|want|seek|"
                       r"need|cerc|procur|busc|precis)\w*)|\b(?:looking|seeking|searching|cerchiamo|cerco|procuramos|"
                       r"procuro|buscamos|busco|we want|we seek|vogliamo|queremos)\b")
 
