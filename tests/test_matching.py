@@ -230,6 +230,8 @@ def test_what_the_asker_makes_is_read_apart_from_what_it_seeks():
         == ("valvole", "Buongiorno, . Cerchiamo partner in Pernambuco")
     assert own_offer("Fabricamos flanges forjados de alta pressão e procuramos clientes")[0] == "flanges forjados de alta pressão"
     assert own_offer("We are a hot-dip galvanizing company and we are looking for partners")[0] == "hot-dip galvanizing"
+    assert own_offer("Somos uma empresa de manutenção industrial. Vocês têm parceiros?")[0] == "manutenção industrial"
+    assert own_offer("Siamo un'azienda di Brescia. Cerchiamo partner.") is None  # where, not what
     # The firm sought, not the asker: no account of one's own product.
     for message in ("We are looking for a company that produces castings", "Siamo alla ricerca di un'azienda che produce getti",
                     "Somos uma empresa que procura fornecedor que fabrica flanges", "Which companies produce valves?"):

@@ -262,11 +262,20 @@ _OWN_OFFER = [
     # "we are a hot-dip galvanizing company"
     re.compile(r"\bwe(?: are|'re)\s+an?\s+(?P<x>[^.!?;,]{3,60}?)\s+(?:company|firm|specialist|workshop|foundry|"
                r"shop|house|business)\b"),
+    # "somos uma empresa de manutenção industrial", "siamo un'azienda di stampaggio" (not "… di Brescia")
+    re.compile(rf"\b{_SELF}\s+(?:an?|un|una|un'|uma?)\s*(?:company|firm|business|empresa|azienda|impresa|ditta)\s+"
+               r"(?:of|in|di|del|della|dei|delle|de|da|do|dos|das)\s+(?P<x>.+)"),
 ]
 # What ends the account of one's own product: a clause boundary, or the request that follows it.
 _OWN_END = re.compile(r"[.!?;:,]|\s(?:and|e|ed)\s+(?=(?:we|are|is|siamo|stiamo|estamos|queremos|vogliamo|want|seek|"
                       r"need|cerc|procur|busc|precis)\w*)|\b(?:looking|seeking|searching|cerchiamo|cerco|procuramos|"
                       r"procuro|buscamos|busco|we want|we seek|vogliamo|queremos)\b")
+
+
+def _without_place_words(text: str) -> str:
+    from .matcher import without_places  # the matcher owns the place words
+
+    return without_places(text, keep_all=False)
 
 
 def own_offer(message: str) -> tuple[str, str] | None:
@@ -284,7 +293,8 @@ def own_offer(message: str) -> tuple[str, str] | None:
         end = _OWN_END.search(folded, start)
         stop = min(end.start() if end else len(folded), m.end("x"))
         offer = message[start:stop].strip(" ,;:-")
-        if len(re.findall(r"[^\W\d_]{3,}", offer)) < 1:
+        # What is left once places are gone must name something ("un'azienda di Brescia" names none).
+        if not re.search(r"[^\W\d_]{3,}", _without_place_words(offer)):
             continue
         rest = " ".join((message[:m.start()] + " " + message[stop:]).strip(" ,;:.").split())
         # "… and need a foundry": the request keeps its subject, so its lead reads as one.

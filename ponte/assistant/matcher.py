@@ -497,9 +497,10 @@ def without_own_product(text: str) -> str:
     return cut if len(re.findall(r"[^\W\d_]{3,}", cut)) >= 2 else text
 
 
-def without_places(text: str) -> str:
+def without_places(text: str, keep_all: bool = True) -> str:
     """The need with its place words (and the words that only lead to them) removed: where a
-    partner should be is scored by `places_named`, not by texts that mention the same region."""
+    partner should be is scored by `places_named`, not by texts that mention the same region.
+    A text of place words only is kept whole, or with `keep_all` False, becomes ''."""
     stems = tuple(st for group in (_COUNTRY_WORDS, _REGION_WORDS) for v in group.values() for st in v)
     def bare(word: str) -> str:  # "d'Italia" -> "italia"
         return re.sub(r"[^a-z]", "", fold(re.split(r"['’]", word)[-1]))
@@ -511,7 +512,7 @@ def without_places(text: str) -> str:
                 kept.pop()
             continue
         kept.append(w)
-    return " ".join(kept) if kept else text
+    return " ".join(kept) if kept or not keep_all else text
 
 
 def _clip(text: str, limit: int = 140) -> str:

@@ -225,7 +225,7 @@ class Assistant:
         if found is None:
             return None
         text, rest = found
-        return OwnOffer(text, rest, self._query_vector(text), names_nothing_sought(without_places(rest)))
+        return OwnOffer(text, rest, self._query_vector(without_places(text)), names_nothing_sought(without_places(rest)))
 
     def _match_need(self, snap: Snapshot, need: str, k: int, filters, lang: str,
                     qvec: np.ndarray | None = None) -> list[Match]:
