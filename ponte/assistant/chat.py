@@ -199,7 +199,10 @@ class ChatService:
     # --- partners ---------------------------------------------------------------------------
 
     def partners(self, snap: Snapshot, reading: Reading, asker: str, lang: str) -> list[Match]:
-        found = self.core._match_need(snap, reading.text, PARTNERS_IN_CHAT, None, lang, reading.qvec)
+        # What the message seeks and what the asker says it makes, read once for the ranking and
+        # for the credibility tests below.
+        need = self.core.read_need(reading.text, reading.qvec)
+        found = self.core._match_need(snap, reading.text, PARTNERS_IN_CHAT, None, lang, read=need)
         # Credible suggestions only: an offer that stands clear of what unrelated questions reach
         # (a company that holds a certification the message names meets a stated condition, which
         # counts as much). The first credible one is shown even when the ranking put a less
@@ -209,11 +212,10 @@ class ChatService:
         named = certifications_named(snap, reading.text)
         # A firm that says what it makes ("siamo un'azienda che produce valvole") is met by firms
         # that seek it, judged as offers are; what else it asks for is judged without that account.
-        own = self.core.own_offer(reading.text)
+        own, _, qvec = need
         asked = self.core._query_vector(own.rest) if own is not None else reading.qvec
-        # What the message seeks, read alone, sits closer to every offer than a question does, so it
-        # must clear a higher bar, and its company must stand out among all the offers as well.
-        qvec = self.core.need_object(own.rest if own is not None else reading.text, asked)[1]
+        # What the message seeks (`qvec`), read alone, sits closer to every offer than a question
+        # does, so it must clear a higher bar, and its company must stand out among all the offers.
         standing = self.core.matcher.standing(snap, snap.center(qvec, asker))
         wanting = self.core.matcher.standing(snap, snap.center(own.vector, asker), "seek") if own is not None else None
 

@@ -436,8 +436,8 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
                 chat_ok = any(p.company_id in expected for p in reply.partners)
                 chat_shown = len(reply.partners)
                 chat_avoided = bool(reply.partners) and reply.partners[0].company_id in set(item.get("avoid_first", []))
-                # A vague need describes a problem, not a service: it is not asked as "which companies offer …?".
-                # Vague needs describe a problem, and self-descriptions a firm: neither names a service to ask about.
+                # Vague needs describe a problem, and self-descriptions a firm: neither names a service
+                # to ask "which companies offer …?" about.
                 question = None if item.get("kind") == "vague" or self_told \
                     else _as_question(item["need"], item.get("language") or "en")
                 asked_ok = None

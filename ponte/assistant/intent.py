@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..index.lexical import STOPWORDS, fold
 
@@ -272,16 +273,13 @@ _OWN_END = re.compile(r"[.!?;:,]|\s(?:and|e|ed)\s+(?=(?:we|are|is|siamo|stiamo|e
                       r"procuro|buscamos|busco|we want|we seek|vogliamo|queremos)\b")
 
 
-def _without_place_words(text: str) -> str:
-    from .matcher import without_places  # the matcher owns the place words
-
-    return without_places(text, keep_all=False)
-
-
+@lru_cache(maxsize=4096)  # a chat turn asks it of one message several times (intent, ranking, credibility)
 def own_offer(message: str) -> tuple[str, str] | None:
     """What the asker says its own firm makes or offers, and the message without that account:
     "Siamo un'azienda di Brescia che produce valvole. Cerchiamo partner in Pernambuco." ->
     ("valvole", "Cerchiamo partner in Pernambuco."). None when the message says no such thing."""
+    from .matcher import without_places  # the matcher owns the place words (and imports this module)
+
     folded = fold(message)
     if len(folded) != len(message):  # folding changed the length (a ligature): keep to folded text
         message = folded
@@ -294,7 +292,7 @@ def own_offer(message: str) -> tuple[str, str] | None:
         stop = min(end.start() if end else len(folded), m.end("x"))
         offer = message[start:stop].strip(" ,;:-")
         # What is left once places are gone must name something ("un'azienda di Brescia" names none).
-        if not re.search(r"[^\W\d_]{3,}", _without_place_words(offer)):
+        if not re.search(r"[^\W\d_]{3,}", without_places(offer, keep_all=False)):
             continue
         rest = " ".join((message[:m.start()] + " " + message[stop:]).strip(" ,;:.").split())
         # "… and need a foundry": the request keeps its subject, so its lead reads as one.

@@ -227,10 +227,17 @@ class Assistant:
         text, rest = found
         return OwnOffer(text, rest, self._query_vector(without_places(text)), names_nothing_sought(without_places(rest)))
 
-    def _match_need(self, snap: Snapshot, need: str, k: int, filters, lang: str,
-                    qvec: np.ndarray | None = None) -> list[Match]:
+    def read_need(self, need: str, qvec: np.ndarray | None = None) -> tuple[OwnOffer | None, str, np.ndarray]:
+        """What the asker says it makes (if it says), and what the rest of the need seeks with its
+        embedding (`need_object`). `qvec`, the whole need's embedding, is reused where it can be."""
         own = self.own_offer(need)
         what, qvec = self.need_object(own.rest, None) if own else self.need_object(need, qvec)
+        return own, what, qvec
+
+    def _match_need(self, snap: Snapshot, need: str, k: int, filters, lang: str,
+                    qvec: np.ndarray | None = None,
+                    read: tuple[OwnOffer | None, str, np.ndarray] | None = None) -> list[Match]:
+        own, what, qvec = read or self.read_need(need, qvec)
         written = detect_language(need)
         centred = snap.center(qvec, written)
         lexical = snap.offer_lexical.scores(what) if snap.offer_lexical else None
