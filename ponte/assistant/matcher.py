@@ -28,8 +28,8 @@ W_DESC = 0.3           # a free-text need against a company's own description
 # When a firm that says what it makes also asks for something else ("we make ball valves and need a
 # foundry"), what it asks for comes first: being sought for its product weighs half as much, and a
 # company that offers the asker's own product more than what is asked is a competitor by the asker's
-# own account, penalised in full. eval/match/self.jsonl, the 6 needs of that kind: MRR 0.833 -> 0.917,
-# a company to avoid first 1 -> 0 (at W_REVERSE and W_TWIN).
+# own account, penalised in full. eval/match/self.jsonl, the 6 needs of that kind (kind self-need):
+# MRR 0.833 -> 0.917, a company to avoid first 1 -> 0, against 1.0 and 0.1 (W_REVERSE and W_TWIN).
 W_OWN_REVERSE = 0.5
 W_OWN_TWIN = 1.0
 W_TWIN = 0.1           # penalty for offers that resemble ours more than they fit our needs
