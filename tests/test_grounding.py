@@ -140,10 +140,10 @@ def test_an_off_topic_message_after_a_partner_request_stays_declined(assistant):
 def test_shipped_calibration_vectors_are_what_the_encoder_gives(assistant):
     import numpy as np
 
-    from ponte.assistant.grounding import offtopic_questions
+    from ponte.assistant.grounding import calibration_texts
 
     ingestor = assistant._ingestor()
-    fresh = ingestor._embed([q for _, q in offtopic_questions()], "calibration", query=True)
+    fresh = ingestor._embed([q for _, q in calibration_texts()], "calibration", query=True)
     assert np.abs(ingestor._offtopic_vectors() - fresh).max() < 1e-5
 
 

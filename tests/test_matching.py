@@ -191,6 +191,17 @@ def test_a_broad_offer_is_no_partner_for_an_unrelated_request(trap_profiles, mes
     assert resp.partners == [] and not resp.grounded
 
 
+@pytest.mark.parametrize("message", ["Preciso de um veterinário para animais de fazenda",
+                                     "Precisamos de uma agência de recrutamento de enfermeiros",
+                                     "We need a law firm for a divorce"])
+def test_a_request_is_judged_against_unrelated_requests_not_only_questions(trap_profiles, message):
+    # A request is worded like an offer, so it sits closer to every offer than an unrelated question
+    # does: judged against off-topic questions alone, each of these got a paint maker, a wind-farm
+    # manager or a software house as its partner.
+    resp = trap_profiles.chat(ChatRequest(message=message))
+    assert resp.partners == [] and not resp.grounded
+
+
 def test_a_broad_offer_is_still_the_partner_for_what_it_offers(trap_profiles):
     resp = trap_profiles.chat(ChatRequest(message="Cerchiamo noleggio di navi di appoggio offshore"))
     assert resp.partners and resp.partners[0].company_id == "br-offshore-services"

@@ -38,11 +38,28 @@ Z_CROSS = 2.0
 _OFFTOPIC = Path(__file__).with_name("offtopic.json")
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=2)
+def _offtopic(kind: str) -> tuple[tuple[str, str], ...]:
+    items = json.loads(_OFFTOPIC.read_text(encoding="utf-8"))[kind]
+    return tuple((lang, q[lang]) for lang in LANGUAGES for q in items)
+
+
 def offtopic_questions() -> tuple[tuple[str, str], ...]:
     """(language, question) for every shipped off-topic question, grouped by language."""
-    items = json.loads(_OFFTOPIC.read_text(encoding="utf-8"))["questions"]
-    return tuple((lang, q[lang]) for lang in LANGUAGES for q in items)
+    return _offtopic("questions")
+
+
+def offtopic_requests() -> tuple[tuple[str, str], ...]:
+    """(language, request) for every shipped partner request that no metal-mechanical firm meets
+    ("we are looking for a piano teacher"), grouped by language. A request is worded like an offer
+    and sits closer to every offer than a question does, so offers and needs are judged against
+    questions and requests together; document sentences against questions alone."""
+    return _offtopic("requests")
+
+
+def calibration_texts() -> tuple[tuple[str, str], ...]:
+    """What an ingest embeds to calibrate: the questions, then the requests."""
+    return offtopic_questions() + offtopic_requests()
 
 
 def offtopic_key() -> str:
@@ -144,12 +161,13 @@ def _approximate_cuts(negatives, neg_langs, row_langs, visible, index, k: int = 
 
 
 def offer_z(snap, qvec: np.ndarray, asker: str, pos: int, local: bool = False, role: str = "offer") -> float:
-    """How far a company's best offer (or description) stands above what off-topic questions in the
-    asker's language reach among offers in that profile's language, in standard deviations.
+    """How far a company's best offer (or description) stands above what off-topic messages (the
+    shipped questions and partner requests) in the asker's language reach among offers in that
+    profile's language, in standard deviations.
 
     With `local`, each offer is measured from its own hubness instead (the mean cosine of the
-    off-topic questions closest to that very offer): an offer written in broad terms sits near
-    every request, and only a message that comes closer to it than unrelated questions do counts.
+    off-topic messages closest to that very offer): an offer written in broad terms sits near
+    every request, and only a message that comes closer to it than unrelated ones do counts.
     With `role` "seek", the company's stated needs are measured instead (against what an asker makes)."""
     kind = snap.cv_role == "seek" if role == "seek" else snap.cv_role != "seek"
     rows = np.flatnonzero((snap.cv_owner == pos) & kind)

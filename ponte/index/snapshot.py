@@ -176,7 +176,7 @@ class Snapshot:
                     setattr(snap, name, getattr(earlier, name))
             else:
                 negatives = negatives or _negatives(store, dim)
-                build(negatives)
+                build(negatives[part] if negatives else None)
         snap.vocabulary = Vocabulary(snap.doc_words | snap.company_words)
         return snap
 
@@ -409,18 +409,21 @@ def _rare_terms(df: dict[str, int], live_chunks: int) -> set[str]:
     return {t for t, n in df.items() if 0 < n <= limit and len(t) >= RARE_MIN_CHARS}
 
 
-def _negatives(store: Store, dim: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """The shipped off-topic questions' vectors and languages, as the last ingest stored them."""
-    from ..assistant.grounding import offtopic_questions
+def _negatives(store: Store, dim: int) -> dict[str, tuple[np.ndarray, np.ndarray]] | None:
+    """The shipped calibration texts' vectors and languages, as the last ingest stored them: for
+    "documents" the off-topic questions, for "companies" those and the off-topic requests."""
+    from ..assistant.grounding import calibration_texts, offtopic_questions
 
     raw = store.meta("offtopic")
     if not raw:
         return None
     neg = np.frombuffer(bytes.fromhex(raw), dtype=np.float32)
-    langs = np.asarray([lang for lang, _ in offtopic_questions()])
+    langs = np.asarray([lang for lang, _ in calibration_texts()])
     if neg.size != len(langs) * dim:
         return None
-    return neg.reshape(-1, dim), langs
+    neg = neg.reshape(-1, dim)
+    questions = len(offtopic_questions())
+    return {"documents": (neg[:questions], langs[:questions]), "companies": (neg, langs)}
 
 
 DOCUMENT_FIELDS = ("chunks", "seg_texts", "seg_chunk", "seg_vectors", "doc_index", "doc_lexical", "rare_terms",
