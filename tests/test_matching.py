@@ -202,6 +202,13 @@ def test_a_request_is_judged_against_unrelated_requests_not_only_questions(trap_
     assert resp.partners == [] and not resp.grounded
 
 
+def test_a_company_that_clearly_seeks_what_is_asked_is_not_ranked_first(trap_profiles):
+    # The cylinder repair shop seeks "Vedações e retentores hidráulicos importados": a fellow seeker,
+    # though its offers name hydraulic cylinders too. The seal makers come first.
+    got = [m.company_id for m in trap_profiles.match(MatchRequest(need="Vedações para cilindros hidráulicos", k=3)).matches]
+    assert got[0] in ("br-vedacoes", "it-guarnizioni-bergamo"), got
+
+
 def test_a_broad_offer_is_still_the_partner_for_what_it_offers(trap_profiles):
     resp = trap_profiles.chat(ChatRequest(message="Cerchiamo noleggio di navi di appoggio offshore"))
     assert resp.partners and resp.partners[0].company_id == "br-offshore-services"
