@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from ponte.assistant.evaluation import run_eval
+from ponte.assistant.language import phrase
 from ponte.models import ChatRequest, Filters, MatchRequest
 
 from .conftest import ROOT
@@ -286,3 +287,21 @@ def test_a_firm_that_introduces_itself_and_asks_the_documents_gets_the_documents
                     "Siamo una PMI che produce valvole: quale agenzia sostiene il progetto MetalMec?"):
         resp = shared_assistant.chat(ChatRequest(message=message))
         assert resp.grounded and "SEBRAE" in resp.answer and resp.partners == [], message
+
+
+@pytest.mark.parametrize("message", [
+    "We need precision CNC machining of large parts. And which agency supports MetalMec?",
+    "Qual agência brasileira apoia o projeto MetalMec? Também procuramos uma empresa de usinagem CNC.",
+])
+def test_a_partner_request_and_a_documents_question_in_one_message_are_both_answered(shared_assistant, message):
+    resp = shared_assistant.chat(ChatRequest(message=message))
+    assert resp.grounded and "SEBRAE" in resp.answer and resp.partners, resp.answer
+    assert {c.source_id for c in resp.citations} >= {p.company_id for p in resp.partners}
+    # The reasons quote the request, not the question beside it.
+    assert not any("MetalMec" in r for p in resp.partners for r in p.reasons)
+
+
+def test_a_request_no_profile_meets_beside_a_question_is_told_so(shared_assistant):
+    resp = shared_assistant.chat(ChatRequest(message="We need a wedding photographer. Which agency supports MetalMec?"))
+    assert resp.grounded and "SEBRAE" in resp.answer and resp.partners == []
+    assert resp.answer.rstrip().endswith(phrase("no_partners", "en"))

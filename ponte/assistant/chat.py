@@ -22,8 +22,8 @@ from ..index.snapshot import Snapshot
 from ..models import ChatRequest, ChatResponse, Match
 from .answerer import Evidence
 from .grounding import Support, offer_z, outside_knowledge
-from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_contacts, courtesy, requests_partners,
-                     says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
+from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_contacts, courtesy, request_and_question,
+                     requests_partners, says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
 from .language import guess_language, phrase
 from .matcher import certifications_named, wants
 
@@ -271,6 +271,10 @@ class ChatService:
         if addressed_to_the_assistant(message):  # instructions only ever select what is quoted
             return self._help(snap, lang), [], [], False
 
+        both = request_and_question(message) if snap.companies else None
+        if both is not None:
+            return self._request_and_question(snap, *both, asker, lang)
+
         reading = alone = self.read(snap, message, asker)
         history = [t["text"] for t in self.core.store.turns(conversation_id) if t["role"] == "user"]
         strangers = outside_knowledge(message, snap.vocabulary)
@@ -308,14 +312,34 @@ class ChatService:
         # answer only weakly) is answered with partners, not with quotes.
         partners_only = bool(partners) and (seeks_partners(message) or reading.support.score < STRONG_EVIDENCE)
         if grounded_docs and not partners_only:
-            hits = self.core.retriever.documents(snap, reading.text, reading.qvec, EVIDENCE_CHUNKS, asker,
-                                                 dense=reading.dense)
-            evidence = self.evidence(snap, hits, message, asker)
+            evidence = self._quotes(snap, reading, message, asker)
         if evidence or partners:
             composed = self.core.answerer.compose(message, lang, evidence, partners)
             if composed.citations:
                 return composed.answer, composed.citations, partners, True
         return phrase("not_grounded", lang), [], [], False
+
+    def _quotes(self, snap: Snapshot, reading: Reading, question: str, asker: str) -> list[Evidence]:
+        hits = self.core.retriever.documents(snap, reading.text, reading.qvec, EVIDENCE_CHUNKS, asker,
+                                             dense=reading.dense)
+        return self.evidence(snap, hits, question, asker)
+
+    def _request_and_question(self, snap: Snapshot, request: str, question: str, asker: str, lang: str):
+        """A partner request and a documents question in one message: each is answered on its own
+        (the partners the request asks for, the quotes that answer the question), in one reply."""
+        partners = self.partners(snap, self.read(snap, request, asker), asker, lang)
+        reading = self.read(snap, question, asker)
+        evidence = self._quotes(snap, reading, question, asker) \
+            if self.grounded(reading, asker, outside_knowledge(question, snap.vocabulary)) else []
+        composed = self.core.answerer.compose(question, lang, evidence, partners) if evidence or partners else None
+        if composed is None or not composed.citations:
+            return phrase("not_grounded", lang), [], [], False
+        answer = composed.answer
+        if not partners:  # the request is told that no profile meets it
+            answer += "\n" + phrase("no_partners", lang)
+        elif not evidence:  # and the question that the documents do not answer
+            answer = phrase("not_grounded", lang) + "\n" + answer
+        return answer, composed.citations, partners, True
 
     @staticmethod
     def _language_of_words(snap: Snapshot, message: str) -> str | None:

@@ -64,6 +64,31 @@ def asks_for_companies(message: str) -> bool:
     return bool(_ASKS_FOR_COMPANIES.search(text) or _SEEKING.search(text))
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def request_and_question(message: str) -> tuple[str, str] | None:
+    """A partner request and a question for the documents in one message ("We need a foundry for
+    valve bodies. And who funds MetalMec?"): (the request's sentences, the question's), or None.
+    A firm that only says what it makes ("We make valves. Who funds MetalMec?") asks the question."""
+    parts = [p.strip() for p in _SENTENCE_END.split(message.strip()) if p.strip()]
+    if len(parts) < 2:
+        return None
+
+    def requests(part: str) -> bool:
+        found = own_offer(part)
+        if found is not None and not found[1].strip(" .,;:!?"):
+            return False
+        return requests_partners(part)
+
+    asked = [p for p in parts if requests(p)]
+    questions = [p for p in parts if p.endswith("?") and p not in asked and not asks_for_companies(p)
+                 and own_offer(p) is None]
+    if not asked or not questions:
+        return None
+    return " ".join(asked), " ".join(questions)
+
+
 def introduces_itself(message: str) -> bool:
     """A firm that says what it makes and asks for partners, or for something ("we make ball valves
     and need a foundry"), or for nothing else: a partner request. One that then asks the knowledge base
