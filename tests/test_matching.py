@@ -305,3 +305,20 @@ def test_a_request_no_profile_meets_beside_a_question_is_told_so(shared_assistan
     resp = shared_assistant.chat(ChatRequest(message="We need a wedding photographer. Which agency supports MetalMec?"))
     assert resp.grounded and "SEBRAE" in resp.answer and resp.partners == []
     assert resp.answer.rstrip().endswith(phrase("no_partners", "en"))
+
+
+@pytest.mark.parametrize("message, lang, country", [
+    ("What companies are in the database?", "en", None),
+    ("Quais empresas estão cadastradas em Pernambuco?", "pt", "BR"),
+    ("Elenca tutte le aziende italiane", "it", "IT"),
+])
+def test_a_request_for_the_list_of_companies_says_what_the_store_holds(shared_assistant, message, lang, country):
+    # Before, "What companies are in the database?" suggested a materials laboratory "for your request
+    # for “are in the database”".
+    resp = shared_assistant.chat(ChatRequest(message=message))
+    assert resp.partners == [] and resp.citations == [] and not resp.grounded
+    companies = shared_assistant.snapshot().companies
+    held = [c for c in companies if country is None or c.country == country]
+    assert resp.answer.startswith(phrase("directory", lang, n=str(len(held)), countries="", sectors="").split("(")[0])
+    # A request that names what the firms should do is matched as before.
+    assert shared_assistant.chat(ChatRequest(message="List all companies that make valves")).partners

@@ -8,6 +8,7 @@ instruction inside a message or a document can only ever select what is quoted, 
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -16,16 +17,17 @@ import numpy as np
 
 from ..errors import PonteError, invalid
 from ..index.chunking import ABOUT_HEADING
-from ..index.lexical import tokenize
+from ..index.lexical import fold, tokenize
 from ..index.retriever import Hit
 from ..index.snapshot import Snapshot
 from ..models import ChatRequest, ChatResponse, Match
 from .answerer import Evidence
 from .grounding import Support, offer_z, outside_knowledge
-from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_contacts, courtesy, request_and_question,
-                     requests_partners, says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
+from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_contacts, asks_for_the_directory, courtesy,
+                     request_and_question, requests_partners, says_nothing_of_its_own, seeks_partners, small_talk,
+                     without_instructions)
 from .language import guess_language, phrase
-from .matcher import certifications_named, wants
+from .matcher import certifications_named, places_named, wants
 
 if TYPE_CHECKING:
     from .service import Assistant
@@ -271,6 +273,8 @@ class ChatService:
         if addressed_to_the_assistant(message):  # instructions only ever select what is quoted
             return self._help(snap, lang), [], [], False
 
+        if snap.companies and asks_for_the_directory(message):
+            return self._directory(snap, message, lang), [], [], False
         both = request_and_question(message) if snap.companies else None
         if both is not None:
             return self._request_and_question(snap, *both, asker, lang)
@@ -318,6 +322,22 @@ class ChatService:
             if composed.citations:
                 return composed.answer, composed.citations, partners, True
         return phrase("not_grounded", lang), [], [], False
+
+    @staticmethod
+    def _directory(snap: Snapshot, message: str, lang: str) -> str:
+        """"Which companies are in the database?": how many profiles there are (where the message
+        names a place, there), in which countries and sectors, and how to ask for the ones that fit."""
+        countries, regions = places_named(message)
+        held = [c for c in snap.companies
+                if (not countries or c.country in countries) and (not regions or fold(c.region or "").startswith(
+                    tuple(r[:6] for r in regions)))]
+        by_country = Counter(c.country for c in held)
+        sectors = Counter(s for c in held for s in c.sectors)
+        return "\n".join([
+            phrase("directory", lang, n=str(len(held)),
+                   countries=", ".join(phrase("in_country", lang, n=str(n), country=code) for code, n in by_country.most_common()),
+                   sectors=", ".join(s for s, _ in sectors.most_common(4)) or "-"),
+            f"- {phrase('example_partner', lang)}"])
 
     def _quotes(self, snap: Snapshot, reading: Reading, question: str, asker: str) -> list[Evidence]:
         hits = self.core.retriever.documents(snap, reading.text, reading.qvec, EVIDENCE_CHUNKS, asker,

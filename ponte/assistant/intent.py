@@ -89,6 +89,25 @@ def request_and_question(message: str) -> tuple[str, str] | None:
     return " ".join(asked), " ".join(questions)
 
 
+# Words that ask for the list of firms itself ("What companies are in the database?", "Elenca tutte le
+# aziende"), not for firms that do something.
+_DIRECTORY = re.compile(r"\b(?:list\w*|all|every|database|data base|registered|directory|catalog\w*|knowledge base|"
+                        r"elenc\w*|lista\w*|tutt[ei]|banca dati|registrat[ei]|catalog\w*|"
+                        r"tod[oa]s|cadastrad[oa]s|base de dados|base de conhecimento|banco de dados|"
+                        r"show|mostr\w*|estao|there|ci sono|(?:are|is) part of|fa(?:nno)? parte|faz(?:em)? parte|"
+                        r"partnership|partenariato|parceria)\b")
+
+
+def asks_for_the_directory(message: str) -> bool:
+    """A request for the list of companies itself, which names nothing they should do or make."""
+    text = fold(message)
+    if not _DIRECTORY.search(text) or not asks_for_companies(message) or own_offer(message) is not None:
+        return False
+    from .matcher import without_places  # the matcher reads requests with this module
+
+    return names_nothing_sought(without_places(_DIRECTORY.sub(" ", text), keep_all=False))
+
+
 def introduces_itself(message: str) -> bool:
     """A firm that says what it makes and asks for partners, or for something ("we make ball valves
     and need a foundry"), or for nothing else: a partner request. One that then asks the knowledge base

@@ -148,6 +148,22 @@ PHRASES = {
         "it": "Nessuna azienda della partnership è chiaramente adatta a questa richiesta; le più vicine:",
         "pt": "Nenhuma empresa da parceria atende claramente a este pedido; as mais próximas:",
     },
+    "directory": {
+        "en": "The knowledge base holds {n} company profiles ({countries}), in sectors such as {sectors}. "
+              "Rather than list them all, I suggest the ones that fit a need; tell me what you are looking for, "
+              "for example:",
+        "it": "La base di conoscenza contiene {n} profili aziendali ({countries}), in settori come {sectors}. "
+              "Invece di elencarli tutti, suggerisco quelli adatti a un'esigenza; ditemi che cosa cercate, "
+              "per esempio:",
+        "pt": "A base de conhecimento tem {n} perfis de empresas ({countries}), em setores como {sectors}. "
+              "Em vez de listar todos, sugiro os que atendem a uma necessidade; diga-me o que procura, "
+              "por exemplo:",
+    },
+    "in_country": {
+        "en": "{n} in {country}",
+        "it": "{n} in {country}",
+        "pt": "{n} em {country}",
+    },
     "no_partners": {
         "en": "I found no company profile in the knowledge base that fits this request.",
         "it": "Non ho trovato nella base di conoscenza alcun profilo aziendale adatto a questa richiesta.",
