@@ -322,3 +322,25 @@ def test_a_request_for_the_list_of_companies_says_what_the_store_holds(shared_as
     assert resp.answer.startswith(phrase("directory", lang, n=str(len(held)), countries="", sectors="").split("(")[0])
     # A request that names what the firms should do is matched as before.
     assert shared_assistant.chat(ChatRequest(message="List all companies that make valves")).partners
+
+
+def test_facciamo_and_fazemos_say_what_a_firm_makes_and_a_greeting_is_not_what_it_seeks():
+    from ponte.assistant.intent import own_offer
+
+    made, rest = own_offer("Salve, sono Luca di una carpenteria di Lecco. Facciamo strutture in acciaio e cerchiamo "
+                           "clienti in Brasile.")
+    assert made == "strutture in acciaio" and "Luca" not in rest and "clienti in Brasile" in rest
+    assert own_offer("Fazemos corte a laser e dobra de chapas e queremos parceiros na Itália")[0] == \
+        "corte a laser e dobra de chapas"
+    assert own_offer("Facciamo parte del cluster lombardo. Chi finanzia MetalMec?") is None
+
+
+def test_a_firm_that_asks_only_for_partners_somewhere_gets_partners_there_or_is_told_none(shared_assistant):
+    # The place is all that such a message asks: a Pernambuco firm that seeks laser-cutting machines
+    # was suggested to a Pernambuco laser-cutting shop "looking for partners in Italy".
+    message = "Olá, aqui é a Ana, de Caruaru. Fazemos corte a laser e dobra de chapas e queremos parceiros na Itália."
+    assert all(m.country == "IT" for m in shared_assistant.match(MatchRequest(need=message, k=5)).matches)
+    resp = shared_assistant.chat(ChatRequest(message=message))
+    assert all(p.country == "IT" for p in resp.partners)
+    if not resp.partners:
+        assert resp.answer == phrase("no_partners", "pt")

@@ -305,7 +305,8 @@ class ChatService:
         partners: list[Match] = []
         if asks_for_companies(message) and snap.companies:
             partners = self.partners(snap, alone, asker, lang)  # what this message asks for
-            if not partners and reading.support.score < STRONG_EVIDENCE and requests_partners(message):
+            if not partners and (not grounded_docs or reading.support.score < STRONG_EVIDENCE) and \
+                    requests_partners(message):
                 # A request for companies that no profile meets is told so, rather than answered
                 # with the documents' nearest sentences ("Quali aziende fanno zincatura a caldo?"
                 # quoted "Il grafico seguente sintetizza questo approccio:").

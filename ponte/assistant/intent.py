@@ -288,7 +288,9 @@ _MAKES = (r"(?:makes?|produces?|manufactures?|supplies|supply|offers?|sells?|pro
           r"desenvolve(?:m)?|faz(?:em)?|forma(?:m)?|realiza(?:m)?)")
 _WE_MAKE = (r"(?:we (?:make|produce|manufacture|supply|offer|sell|provide|design|build|develop|fabricate|run|operate)|"
             r"produciamo|fabbrichiamo|realizziamo|forniamo|offriamo|vendiamo|progettiamo|costruiamo|sviluppiamo|gestiamo|"
-            r"produzimos|fabricamos|fornecemos|oferecemos|vendemos|projetamos|construimos|desenvolvemos|operamos)")
+            r"facciamo(?! parte)|"
+            r"produzimos|fabricamos|fornecemos|oferecemos|vendemos|projetamos|construimos|desenvolvemos|operamos|"
+            r"fazemos(?! parte))")
 _MAKER = (r"(?:manufacturers?|producers?|makers?|suppliers?|factory|produttor[ei]|fornitor[ei]|costruttor[ei]|"
           r"fabbricant[ei]|fabbrica|fabricantes?|fornecedor(?:es|a)?|produtor(?:es|a)?|fabrica)")
 _OWN_OFFER = [
@@ -339,6 +341,10 @@ def own_offer(message: str) -> tuple[str, str] | None:
         if not re.search(r"[^\W\d_]{3,}", without_places(offer, keep_all=False)):
             continue
         rest = " ".join((message[:m.start()] + " " + message[stop:]).strip(" ,;:.").split())
+        # Of the rest, the sentences that ask for something, when some do: a greeting or who is
+        # writing ("Salve, sono Luca di una carpenteria di Lecco.") is not what the firm seeks.
+        asking = [p for p in _SENTENCE_END.split(rest) if "?" in p or _SEEKING.search(p) or _ASKS_FOR_COMPANIES.search(p)]
+        rest = " ".join(asking) if asking else rest
         # "… and need a foundry": the request keeps its subject, so its lead reads as one.
         rest = re.sub(r"^(?:and|e|ed)\s+(?=(?:need|needs|are|want|seek|look)\b)", "we ", rest, flags=re.I)
         return offer, rest

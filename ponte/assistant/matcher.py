@@ -359,6 +359,9 @@ class Matcher:
         countries, regions = places_named(asked)
         placed = np.isin(snap.c_country, list(countries)) | np.isin(snap.c_region, [r[:6] for r in regions])
         score += PLACE_BONUS * placed
+        if own is not None and own.generic and (countries or regions):
+            # "We make …; looking for partners in Italy": the place is all that is asked, a condition.
+            score[~placed] = -np.inf
         score[~filter_mask(snap, filters)] = -np.inf
 
         need_folded = fold(asked)
