@@ -246,7 +246,7 @@ def test_what_the_asker_makes_is_read_apart_from_what_it_seeks():
     from ponte.assistant.intent import own_offer
 
     assert own_offer("Buongiorno, siamo un'azienda di Brescia che produce valvole. Cerchiamo partner in Pernambuco.") \
-        == ("valvole", "Buongiorno, . Cerchiamo partner in Pernambuco")
+        == ("valvole", "Cerchiamo partner in Pernambuco")  # the greeting is not what it seeks
     assert own_offer("Fabricamos flanges forjados de alta pressão e procuramos clientes")[0] == "flanges forjados de alta pressão"
     assert own_offer("We are a hot-dip galvanizing company and we are looking for partners")[0] == "hot-dip galvanizing"
     assert own_offer("Somos uma empresa de manutenção industrial. Vocês têm parceiros?")[0] == "manutenção industrial"
@@ -344,3 +344,17 @@ def test_a_firm_that_asks_only_for_partners_somewhere_gets_partners_there_or_is_
     assert all(p.country == "IT" for p in resp.partners)
     if not resp.partners:
         assert resp.answer == phrase("no_partners", "pt")
+
+
+def test_conversational_leads_are_not_what_is_sought():
+    from ponte.assistant.intent import addressed_to_the_assistant, request_object, small_talk
+
+    assert request_object("vcs tem fornecedor de parafuso pra torre eolica?") == "parafuso pra torre eolica"
+    assert request_object("Buongiorno, vorrei sapere se ci sono aziende brasiliane che fanno zincatura a caldo") == \
+        "fanno zincatura a caldo"
+    assert request_object("Do you have a supplier of anchor bolts?") == "anchor bolts"
+
+
+def test_a_question_about_ponte_itself_gets_what_it_can_do(shared_assistant):
+    resp = shared_assistant.chat(ChatRequest(message="I'd like to know more about Ponte"))
+    assert not resp.grounded and resp.citations == [] and resp.answer.startswith(phrase("help", "en")[:20])

@@ -135,10 +135,12 @@ tu ti te sei sai puoi fai funzioni chiami servi tuo tua cosa che chi come fare p
 aiutarmi aiutare mi questo assistente cos e un una di per nome creato ha funziona sapere quali
 voce vc seu sua pode sabe faz o que quem fazer perguntas pergunta perguntar me ajudar isso isto robo qual quais um
 de para sobre criou funciona como
+like more would d to vorrei sapere di piu gostaria saber mais ponte
 my our company business firm mia mio nostra nostro azienda impresa minha meu nossa nosso empresa negocio
 la il lo le gli pela pelo na no
 """.split())
-_YOU = frozenset("you your yourself tu ti te sei sai puoi fai funzioni chiami servi tuo tua voce vc seu sua".split())
+# ... and Ponte by its name ("I'd like to know more about Ponte").
+_YOU = frozenset("you your yourself tu ti te sei sai puoi fai funzioni chiami servi tuo tua voce vc seu sua ponte".split())
 _ONLY_ADDRESS = re.compile(r"^\s*(?:\S+@\S+\.\w+|https?://\S+|www\.\S+|[+\d][\d\s().-]{5,})\s*$")
 # Requests for contact data, which Ponte never gives (staff see contacts through the profile API).
 _CONTACTS = re.compile(r"\b(e-?mails?|phones?|telephones?|telefon[oei]s?|whats ?app|cellular[ei]?|celular(?:es)?|"
@@ -217,8 +219,11 @@ def asks_for_contacts(message: str) -> bool:
 _LEAD_FILLER = frozenset("""
 a an the of for to that who which with some any what where whose how you know
 un una uno di del della dei degli delle per che il lo la i gli le quale quali chi dove come cosa conoscete conosci
-um uma de do da dos das para que o os as com qual quais quem onde como voce voces conhece conhecem
+um uma de do da dos das para pra pro que o os as com qual quais quem onde como voce voces conhece conhecem
 help find finding locate trovare cercare aiuto aiutarci encontrar achar ajuda ajudar
+hello good morning would like know whether there any have has tell please
+buongiorno buonasera salve vorrei vorremmo sapere se ci sono esistono avete hai dirmi favore
+ola bom boa dia tarde gostaria gostariamos saber existem existe ha tem temos vcs voces poderia podem favor
 """.split())
 
 
