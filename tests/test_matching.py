@@ -358,3 +358,27 @@ def test_conversational_leads_are_not_what_is_sought():
 def test_a_question_about_ponte_itself_gets_what_it_can_do(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="I'd like to know more about Ponte"))
     assert not resp.grounded and resp.citations == [] and resp.answer.startswith(phrase("help", "en")[:20])
+
+
+def test_a_follow_up_that_only_names_a_place_repeats_the_request_there(shared_assistant):
+    first = shared_assistant.chat(ChatRequest(message="Procuramos usinagem CNC de peças grandes"))
+    assert first.partners
+    there = shared_assistant.chat(ChatRequest(message="e em Pernambuco?", conversation_id=first.conversation_id))
+    assert there.language == "pt" and there.partners and all(p.region == "Pernambuco" for p in there.partners)
+    assert there.partners[0].company_id == first.partners[0].company_id  # the same request, read again
+    # Before, "and in Italy?" after a partner request was declined as a question the documents do not cover.
+    first = shared_assistant.chat(ChatRequest(message="We need galvanizing services in Pernambuco"))
+    italy = shared_assistant.chat(ChatRequest(message="and in Italy?", conversation_id=first.conversation_id))
+    assert all(p.country == "IT" for p in italy.partners)
+    assert italy.partners or italy.answer == phrase("no_partners", "en")
+    # After a documents question, it is not a partner request.
+    doc = shared_assistant.chat(ChatRequest(message="Which agency supports MetalMec?"))
+    after = shared_assistant.chat(ChatRequest(message="and in Italy?", conversation_id=doc.conversation_id))
+    assert after.partners == []
+
+
+def test_a_short_message_that_reads_as_several_languages_keeps_the_conversations():
+    from ponte.assistant.language import guess_language
+
+    assert guess_language("e in Brasile?", "it") == ("it", False)
+    assert guess_language("e no Brasil?", "it")[0] == "pt" and guess_language("and in Italy?", "pt")[0] == "en"

@@ -20,14 +20,14 @@ from ..index.chunking import ABOUT_HEADING
 from ..index.lexical import fold, tokenize
 from ..index.retriever import Hit
 from ..index.snapshot import Snapshot
-from ..models import ChatRequest, ChatResponse, Match
+from ..models import ChatRequest, ChatResponse, Filters, Match
 from .answerer import Evidence
 from .grounding import Support, offer_z, outside_knowledge
 from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_contacts, asks_for_the_directory, courtesy,
-                     request_and_question, requests_partners, says_nothing_of_its_own, seeks_partners, small_talk,
+                     earlier_request, request_and_question, requests_partners, says_nothing_of_its_own, seeks_partners, small_talk,
                      without_instructions)
 from .language import guess_language, phrase
-from .matcher import certifications_named, places_named, wants
+from .matcher import certifications_named, places_named, wants, without_places
 
 if TYPE_CHECKING:
     from .service import Assistant
@@ -204,11 +204,12 @@ class ChatService:
 
     # --- partners ---------------------------------------------------------------------------
 
-    def partners(self, snap: Snapshot, reading: Reading, asker: str, lang: str) -> list[Match]:
+    def partners(self, snap: Snapshot, reading: Reading, asker: str, lang: str,
+                 filters: Filters | None = None) -> list[Match]:
         # What the message seeks and what the asker says it makes, read once for the ranking and
         # for the credibility tests below.
         need = self.core.read_need(reading.text, reading.qvec)
-        found = self.core._match_need(snap, reading.text, PARTNERS_IN_CHAT, None, lang, read=need)
+        found = self.core._match_need(snap, reading.text, PARTNERS_IN_CHAT, filters, lang, read=need)
         # Credible suggestions only: an offer that stands clear of what unrelated questions reach
         # (a company that holds a certification the message names meets a stated condition, which
         # counts as much). The first credible one is shown even when the ranking put a less
@@ -279,8 +280,21 @@ class ChatService:
         if both is not None:
             return self._request_and_question(snap, *both, asker, lang)
 
-        reading = alone = self.read(snap, message, asker)
         history = [t["text"] for t in self.core.store.turns(conversation_id) if t["role"] == "user"]
+        earlier = earlier_request(message, history) if snap.companies else None
+        if earlier is not None:
+            # "And in Italy?" after a partner request: the same request, in this message's places,
+            # which are then all that is asked (a condition, not a preference).
+            countries, regions = places_named(message)
+            where = Filters(country=sorted(countries) or None, region=sorted(regions) or None) \
+                if countries or regions else None
+            request = without_places(earlier, keep_all=False) if where else earlier
+            partners = self.partners(snap, self.read(snap, request, asker), asker, lang, where)
+            if not partners:
+                return phrase("no_partners", lang), [], [], False
+            composed = self.core.answerer.compose(request, lang, [], partners)
+            return composed.answer, composed.citations, partners, True
+        reading = alone = self.read(snap, message, asker)
         strangers = outside_knowledge(message, snap.vocabulary)
         empty = says_nothing_of_its_own(message)
         if history and empty:

@@ -108,6 +108,20 @@ def asks_for_the_directory(message: str) -> bool:
     return names_nothing_sought(without_places(_DIRECTORY.sub(" ", text), keep_all=False))
 
 
+def earlier_request(message: str, history: list[str]) -> str | None:
+    """For a follow-up that only changes where partners should be ("and in Italy?", "e alguma
+    empresa italiana?"), the latest earlier partner request that names what is sought; else None."""
+    from .matcher import without_places  # the matcher reads requests with this module
+
+    if not history or not names_nothing_sought(without_places(message, keep_all=False)):
+        return None
+    for earlier in reversed(history):  # back over earlier follow-ups of the same kind
+        if names_nothing_sought(without_places(earlier, keep_all=False)):
+            continue
+        return earlier if requests_partners(earlier) else None
+    return None
+
+
 def introduces_itself(message: str) -> bool:
     """A firm that says what it makes and asks for partners, or for something ("we make ball valves
     and need a foundry"), or for nothing else: a partner request. One that then asks the knowledge base
@@ -221,9 +235,11 @@ a an the of for to that who which with some any what where whose how you know
 un una uno di del della dei degli delle per che il lo la i gli le quale quali chi dove come cosa conoscete conosci
 um uma de do da dos das para pra pro que o os as com qual quais quem onde como voce voces conhece conhecem
 help find finding locate trovare cercare aiuto aiutarci encontrar achar ajuda ajudar
-hello good morning would like know whether there any have has tell please
-buongiorno buonasera salve vorrei vorremmo sapere se ci sono esistono avete hai dirmi favore
-ola bom boa dia tarde gostaria gostariamos saber existem existe ha tem temos vcs voces poderia podem favor
+hello good morning would like know whether there any have has tell please also other another else
+buongiorno buonasera salve vorrei vorremmo sapere se ci sono esistono avete hai dirmi favore qualche anche altra altre
+altri altro invece
+ola bom boa dia tarde gostaria gostariamos saber existem existe ha tem temos vcs voces poderia podem favor algum
+alguma alguns algumas tambem outra outras outro outros
 """.split())
 
 

@@ -30,6 +30,9 @@ _MARKERS["it"] |= {"ciao", "grazie", "salve", "buongiorno", "buonasera", "aiuto"
                    "favore", "aiutami"}
 _MARKERS["pt"] |= {"olá", "ola", "oi", "obrigado", "obrigada", "bom", "boa", "dia", "tarde", "noite", "ajuda",
                    "tchau", "favor", "valeu", "ajude"}
+# Words of two languages count for both: "e in Brasile?" is Italian, "e no Brasil?" Portuguese.
+_MARKERS["it"] |= {"e"}
+_MARKERS["pt"] |= {"e"}
 
 
 def _langid():
@@ -64,6 +67,8 @@ def guess_language(text: str, default: str = "en") -> tuple[str, bool]:
         return winner, True
     if len(words) <= 3 and ranked[0] >= 1 and ranked[0] > ranked[1]:
         return winner, True  # "hello", "grazie mille", "bom dia"
+    if len(words) <= 3 and ranked[0] >= 1 and votes.get(default) == ranked[0]:
+        return default, False  # "e in Brasile?" reads as Italian, English or Portuguese: keep the conversation's
     if len(words) <= 2 and len("".join(words)) < 12:
         return default, False  # too short for statistics: "ok", "Warsaw?"
     lang, prob = _langid().classify(text)
