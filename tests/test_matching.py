@@ -333,6 +333,9 @@ def test_facciamo_and_fazemos_say_what_a_firm_makes_and_a_greeting_is_not_what_i
     assert own_offer("Fazemos corte a laser e dobra de chapas e queremos parceiros na Itália")[0] == \
         "corte a laser e dobra de chapas"
     assert own_offer("Facciamo parte del cluster lombardo. Chi finanzia MetalMec?") is None
+    # A request that opens its sentence with a capital is still the request.
+    assert own_offer("Ciao, sono Anna. Produciamo valvole. Procuriamo i pezzi altrove. Cerchiamo fonderie in Brasile.")[1] \
+        == "Cerchiamo fonderie in Brasile"
 
 
 def test_a_firm_that_asks_only_for_partners_somewhere_gets_partners_there_or_is_told_none(shared_assistant):

@@ -364,7 +364,8 @@ def own_offer(message: str) -> tuple[str, str] | None:
         rest = " ".join((message[:m.start()] + " " + message[stop:]).strip(" ,;:.").split())
         # Of the rest, the sentences that ask for something, when some do: a greeting or who is
         # writing ("Salve, sono Luca di una carpenteria di Lecco.") is not what the firm seeks.
-        asking = [p for p in _SENTENCE_END.split(rest) if "?" in p or _SEEKING.search(p) or _ASKS_FOR_COMPANIES.search(p)]
+        asking = [p for p in _SENTENCE_END.split(rest)
+                  if "?" in p or _SEEKING.search(fold(p)) or _ASKS_FOR_COMPANIES.search(fold(p))]
         rest = " ".join(asking) if asking else rest
         # "… and need a foundry": the request keeps its subject, so its lead reads as one.
         rest = re.sub(r"^(?:and|e|ed)\s+(?=(?:need|needs|are|want|seek|look)\b)", "we ", rest, flags=re.I)
