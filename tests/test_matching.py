@@ -342,7 +342,8 @@ def test_a_firm_that_asks_only_for_partners_somewhere_gets_partners_there_or_is_
     # The place is all that such a message asks: a Pernambuco firm that seeks laser-cutting machines
     # was suggested to a Pernambuco laser-cutting shop "looking for partners in Italy".
     message = "Olá, aqui é a Ana, de Caruaru. Fazemos corte a laser e dobra de chapas e queremos parceiros na Itália."
-    assert all(m.country == "IT" for m in shared_assistant.match(MatchRequest(need=message, k=5)).matches)
+    matches = shared_assistant.match(MatchRequest(need=message, k=5)).matches
+    assert matches and all(m.country == "IT" for m in matches)
     resp = shared_assistant.chat(ChatRequest(message=message))
     assert all(p.country == "IT" for p in resp.partners)
     if not resp.partners:
@@ -350,7 +351,7 @@ def test_a_firm_that_asks_only_for_partners_somewhere_gets_partners_there_or_is_
 
 
 def test_conversational_leads_are_not_what_is_sought():
-    from ponte.assistant.intent import addressed_to_the_assistant, request_object, small_talk
+    from ponte.assistant.intent import request_object
 
     assert request_object("vcs tem fornecedor de parafuso pra torre eolica?") == "parafuso pra torre eolica"
     assert request_object("Buongiorno, vorrei sapere se ci sono aziende brasiliane che fanno zincatura a caldo") == \

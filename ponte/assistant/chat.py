@@ -17,8 +17,8 @@ import numpy as np
 
 from ..errors import PonteError, invalid
 from ..index.chunking import ABOUT_HEADING
-from ..index.lexical import fold, tokenize
-from ..index.retriever import Hit
+from ..index.lexical import tokenize
+from ..index.retriever import Hit, filter_mask
 from ..index.snapshot import Snapshot
 from ..models import ChatRequest, ChatResponse, Filters, Match
 from .answerer import Evidence
@@ -27,7 +27,8 @@ from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_co
                      earlier_request, request_and_question, requests_partners, says_nothing_of_its_own, seeks_partners, small_talk,
                      without_instructions)
 from .language import guess_language, phrase
-from .matcher import certifications_named, places_named, wants, without_places
+from .matcher import certifications_named, wants
+from .places import place_filters, without_places
 
 if TYPE_CHECKING:
     from .service import Assistant
@@ -285,9 +286,7 @@ class ChatService:
         if earlier is not None:
             # "And in Italy?" after a partner request: the same request, in this message's places,
             # which are then all that is asked (a condition, not a preference).
-            countries, regions = places_named(message)
-            where = Filters(country=sorted(countries) or None, region=sorted(regions) or None) \
-                if countries or regions else None
+            where = place_filters(message)
             request = without_places(earlier, keep_all=False) if where else earlier
             partners = self.partners(snap, self.read(snap, request, asker), asker, lang, where)
             if not partners:
@@ -342,10 +341,8 @@ class ChatService:
     def _directory(snap: Snapshot, message: str, lang: str) -> str:
         """"Which companies are in the database?": how many profiles there are (where the message
         names a place, there), in which countries and sectors, and how to ask for the ones that fit."""
-        countries, regions = places_named(message)
-        held = [c for c in snap.companies
-                if (not countries or c.country in countries) and (not regions or fold(c.region or "").startswith(
-                    tuple(r[:6] for r in regions)))]
+        inside = filter_mask(snap, place_filters(message))
+        held = [c for c, kept in zip(snap.companies, inside) if kept]
         by_country = Counter(c.country for c in held)
         sectors = Counter(s for c in held for s in c.sectors)
         return "\n".join([

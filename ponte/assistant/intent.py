@@ -5,6 +5,7 @@ import re
 from functools import lru_cache
 
 from ..index.lexical import STOPWORDS, fold
+from .places import COUNTRY_STEMS, without_places  # a country in a lead ("uma empresa italiana que…") is where, not what
 
 # Nouns for companies and roles in a supply chain, in the three languages (accent-folded).
 # "partnership"/"parceria"/"partenariato" are about the programme, not a request for firms.
@@ -103,16 +104,12 @@ def asks_for_the_directory(message: str) -> bool:
     text = fold(message)
     if not _DIRECTORY.search(text) or not asks_for_companies(message) or own_offer(message) is not None:
         return False
-    from .matcher import without_places  # the matcher reads requests with this module
-
     return names_nothing_sought(without_places(_DIRECTORY.sub(" ", text), keep_all=False))
 
 
 def earlier_request(message: str, history: list[str]) -> str | None:
     """For a follow-up that only changes where partners should be ("and in Italy?", "e alguma
     empresa italiana?"), the latest earlier partner request that names what is sought; else None."""
-    from .matcher import without_places  # the matcher reads requests with this module
-
     if not history or not names_nothing_sought(without_places(message, keep_all=False)):
         return None
     for earlier in reversed(history):  # back over earlier follow-ups of the same kind
@@ -200,7 +197,7 @@ def small_talk(message: str) -> bool:
 
 
 # Asking words that the lexical stop list leaves out ("e quante sono?", "and how many?").
-_ASKING = frozenset("many much quante quanta quantos quantas quanta else altro outro mais more piu".split())
+_ASKING = frozenset("many much quante quanta quantos quantas else altro outro mais more piu".split())
 
 
 def says_nothing_of_its_own(message: str) -> bool:
@@ -243,8 +240,6 @@ alguma alguns algumas tambem outra outras outro outros
 """.split())
 
 
-# A country named in the lead ("uma empresa italiana que…") is where, not what: scored by the matcher.
-_COUNTRY_STEMS = ("ital", "brasil", "brazil")
 
 
 def request_object(message: str, limit: int = 80) -> str:
@@ -280,12 +275,12 @@ def _object_of(message: str) -> tuple[int, str]:
         if m.start() > end + 40:  # leads come first; a later "company" is part of the object
             break
         before = [w for w in re.findall(r"[^\W\d_]+", folded[end:m.start()])
-                  if len(w) >= 3 and w not in _LEAD_FILLER and not w.startswith(_COUNTRY_STEMS)]
+                  if len(w) >= 3 and w not in _LEAD_FILLER and not w.startswith(COUNTRY_STEMS)]
         if before:  # the object came first: keep it, drop only the company word
             kept_before = message[end:m.start()]
         end = max(end, m.end())
     words = (kept_before + " " + message[end:]).split() if end else message.split()
-    while words and (fold(words[0]).strip(",.;:") in _LEAD_FILLER or fold(words[0]).startswith(_COUNTRY_STEMS)):
+    while words and (fold(words[0]).strip(",.;:") in _LEAD_FILLER or fold(words[0]).startswith(COUNTRY_STEMS)):
         words.pop(0)
     return end, " ".join(words).strip(" ?.!;:,") or message.strip(" ?.!;:,")
 
@@ -345,8 +340,6 @@ def own_offer(message: str) -> tuple[str, str] | None:
     """What the asker says its own firm makes or offers, and the message without that account:
     "Siamo un'azienda di Brescia che produce valvole. Cerchiamo partner in Pernambuco." ->
     ("valvole", "Cerchiamo partner in Pernambuco."). None when the message says no such thing."""
-    from .matcher import without_places  # the matcher owns the place words (and imports this module)
-
     folded = fold(message)
     if len(folded) != len(message):  # folding changed the length (a ligature): keep to folded text
         message = folded
@@ -389,5 +382,5 @@ def names_nothing_sought(text: str) -> bool:
     folded = _GENERIC_SOUGHT.sub(" ", _ASKS_FOR_COMPANIES.sub(" ", _SEEKING.sub(" ", fold(text))))
     words = [w for w in re.findall(r"[^\W\d_]+", folded)
              if w not in _LEAD_FILLER and w not in STOPWORDS and len(w) >= 3
-             and not w.startswith(_COUNTRY_STEMS) and w not in _CONVERSATIONAL]
+             and not w.startswith(COUNTRY_STEMS) and w not in _CONVERSATIONAL]
     return not words

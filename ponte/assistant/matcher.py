@@ -20,6 +20,7 @@ from ..models import CompanyProfile, Filters, Match
 from .grounding import offer_z
 from .intent import request_object
 from .language import phrase
+from .places import places_named
 
 # Weights, tuned on eval/match.jsonl with `ponte eval eval/match.jsonl`.
 W_REVERSE = 1.0        # being wanted for what we offer is as telling as finding what we need (1.3 before
@@ -91,15 +92,6 @@ def wants(z: float, standing: float, beside_a_request: bool = False) -> bool:
 # Candidates re-examined one by one (certifications, reasons) after the array pass.
 SHORTLIST = 50
 
-# Words that name the partnership's countries in the three languages (stems, accent-folded).
-_COUNTRY_WORDS = {
-    "IT": ("ital",),
-    "BR": ("brasil", "brazil"),
-}
-_REGION_WORDS = {
-    "lombardia": ("lombard", "milan", "bergam", "bresci", "varese", "monza", "como", "lecco", "cremon", "pavia", "mantov", "lodi", "sondrio"),
-    "pernambuco": ("pernambuc", "recife", "suape", "olinda", "jaboat", "petrolina", "caruaru", "ipojuca", "goiana"),
-}
 _POPCOUNT = np.array([bin(i).count("1") for i in range(1 << 12)], dtype=np.int64)
 
 
@@ -458,22 +450,6 @@ def _lexical(snap: Snapshot, needs: list[str]) -> np.ndarray:
     return best
 
 
-def places_named(text: str) -> tuple[set[str], set[str]]:
-    """Countries (ISO codes) and regions that a free-text need names, in any of the three languages."""
-    words = re.findall(r"[a-z]+", fold(text))
-    countries = {code for code, stems in _COUNTRY_WORDS.items() if any(w.startswith(stems) for w in words)}
-    regions = {region for region, stems in _REGION_WORDS.items() if any(w.startswith(stems) for w in words)}
-    return countries, regions
-
-
-# Words that only tie a place name to the sentence ("in Pernambuco", "nel nord d'Italia", "no Brasil").
-_PLACE_LEAD = frozenset("""
-    in into from of the a an at to near nord sud north south northern southern
-    di da del della dello dei nel nella nei a al alla dal dalla d l
-    em no na nos nas do dos das de ao o a norte nordeste sul
-""".split())
-
-
 def certification_holders(companies: list[CompanyProfile]) -> dict[str, np.ndarray]:
     """Each certification (its words, accent-folded) and the positions of the companies holding it,
     built once per snapshot: a need is then compared with the distinct certifications only."""
@@ -512,24 +488,6 @@ def without_own_product(text: str) -> str:
     our pump housings" is scored as "precision machining", so the pump maker does not come first."""
     cut = _OWN.sub("", text).strip(" ,;:")
     return cut if len(re.findall(r"[^\W\d_]{3,}", cut)) >= 2 else text
-
-
-def without_places(text: str, keep_all: bool = True) -> str:
-    """The need with its place words (and the words that only lead to them) removed: where a
-    partner should be is scored by `places_named`, not by texts that mention the same region.
-    A text of place words only is kept whole, or with `keep_all` False, becomes ''."""
-    stems = tuple(st for group in (_COUNTRY_WORDS, _REGION_WORDS) for v in group.values() for st in v)
-    def bare(word: str) -> str:  # "d'Italia" -> "italia"
-        return re.sub(r"[^a-z]", "", fold(re.split(r"['’]", word)[-1]))
-
-    kept: list[str] = []
-    for w in text.split():
-        if bare(w).startswith(stems):
-            while kept and bare(kept[-1]) in _PLACE_LEAD:
-                kept.pop()
-            continue
-        kept.append(w)
-    return " ".join(kept) if kept or not keep_all else text
 
 
 def _clip(text: str, limit: int = 140) -> str:

@@ -33,7 +33,8 @@ from .chat import ChatService
 from .ingest import Ingestor, expand, profile_language
 from .language import detect_language
 from .intent import names_nothing_sought, own_offer, request_object
-from .matcher import Matcher, OwnOffer, without_own_product, without_places
+from .matcher import Matcher, OwnOffer, without_own_product
+from .places import without_places
 
 
 class Assistant:
