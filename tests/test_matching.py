@@ -359,6 +359,27 @@ def test_conversational_leads_are_not_what_is_sought():
     assert request_object("Do you have a supplier of anchor bolts?") == "anchor bolts"
 
 
+def test_a_greeting_or_a_favour_before_the_request_is_not_what_is_sought(shared_assistant):
+    from ponte.assistant.intent import request_object, requests_partners
+
+    asked = {"Bom dia! Vocês podem me ajudar a encontrar um fornecedor de parafusos?": "parafusos",
+             "Buongiorno, potete aiutarmi a trovare un fornitore di bulloni ad alta resistenza?": "bulloni ad alta resistenza",
+             "Hello, can you help me find a supplier of high-strength bolts?": "high-strength bolts",
+             "Vocês conhecem alguma empresa de usinagem CNC em Recife?": "usinagem CNC em Recife"}
+    for message, sought in asked.items():
+        assert request_object(message) == sought, message
+        assert requests_partners(message), message
+    for message in ("Do you know when the project started?", "Conoscete il progetto MetalMec?",
+                    "Can you help me understand the MetalMec project?"):
+        assert not requests_partners(message), message
+    resp = shared_assistant.chat(ChatRequest(message="Hello, can you help me find a supplier of high-strength bolts?"))
+    assert resp.partners and resp.partners[0].company_id == "it-bulloneria-lecco"
+    assert "“high-strength bolts”" in resp.answer and "Hello" not in resp.answer
+    # Nobody fits: said so, not "the knowledge base does not cover this question".
+    resp = shared_assistant.chat(ChatRequest(message="Olá! Vocês podem me ajudar a encontrar uma empresa de bufê para casamentos?"))
+    assert not resp.partners and resp.answer == phrase("no_partners", "pt")
+
+
 def test_a_question_about_ponte_itself_gets_what_it_can_do(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="I'd like to know more about Ponte"))
     assert not resp.grounded and resp.citations == [] and resp.answer.startswith(phrase("help", "en")[:20])

@@ -52,10 +52,24 @@ def seeks_partners(message: str) -> bool:
     return bool(_SEEKING.search(fold(message))) or introduces_itself(message)
 
 
+# A request put as a favour ("can you help me find a supplier of …", "mi sapete indicare un'azienda
+# che …", "vocês conhecem alguma empresa que …"): a partner request when a firm is named too.
+_FAVOUR = re.compile(
+    r"\b(?:help (?:me|us)(?: to)? (?:find|locate|identify)|(?:can|could) you (?:recommend|suggest|find|point)|"
+    r"do you know (?:a|an|any|some|of)|"
+    r"aiut\w* a (?:trovare|cercare|individuare)|(?:sapete|sai|potete|puoi|potreste|potresti) (?:indicar|consigliar|suggerir)\w*|"
+    r"conosc\w* (?:un|una|uno|qualche|delle|degli|dei)|"
+    r"ajud\w*(?: a)? (?:encontrar|achar|localizar)|(?:podem|pode|poderiam|poderia|sabem|sabe) (?:me |nos )?"
+    r"(?:indicar|recomendar|sugerir)|conhec\w* (?:um|uma|algum|alguma|alguns|algumas)"
+    r")\b"
+)
+
+
 def requests_partners(message: str) -> bool:
     """A request for partners, or a question that asks which firms (or who) do something."""
     text = fold(message)
-    return seeks_partners(message) or bool(_WHICH.match(text)) or bool(_WHO.match(text) and asks_for_companies(message))
+    return seeks_partners(message) or bool(_WHICH.match(text)) or bool(_WHO.match(text) and asks_for_companies(message)) \
+        or bool(_FAVOUR.search(text) and _ASKS_FOR_COMPANIES.search(text))
 
 
 def asks_for_companies(message: str) -> bool:
@@ -232,6 +246,8 @@ a an the of for to that who which with some any what where whose how you know
 un una uno di del della dei degli delle per che il lo la i gli le quale quali chi dove come cosa conoscete conosci
 um uma de do da dos das para pra pro que o os as com qual quais quem onde como voce voces conhece conhecem
 help find finding locate trovare cercare aiuto aiutarci encontrar achar ajuda ajudar
+can could may recommend suggest potete potreste puoi potresti aiutarmi aiutare aiutateci sapete indicare indicarmi
+consigliare consigliarmi suggerire pode podem poderiam sabem indicar recomendar sugerir ajudem ajude
 hello good morning would like know whether there any have has tell please also other another else
 buongiorno buonasera salve vorrei vorremmo sapere se ci sono esistono avete hai dirmi favore qualche anche altra altre
 altri altro invece
@@ -239,7 +255,8 @@ ola bom boa dia tarde gostaria gostariamos saber existem existe ha tem temos vcs
 alguma alguns algumas tambem outra outras outro outros
 """.split())
 
-
+# A run of such words (and one- or two-letter ones: "me", "a", "ci") opening a message.
+_OPENING = re.compile(r"(?:\W*(?:[^\W\d_]{1,2}|" + "|".join(sorted(_LEAD_FILLER, key=len, reverse=True)) + r")\b)*\W*")
 
 
 def request_object(message: str, limit: int = 80) -> str:
@@ -266,13 +283,17 @@ def _object_of(message: str) -> tuple[int, str]:
     what is sought ("heat treatment supplier", "fornitore" after its object) is dropped from the
     middle instead of cutting the object off."""
     folded = fold(message)
+    # Leads are looked for near the start, after any greeting or courtesy that opens the message
+    # ("Bom dia! Vocês podem me ajudar a encontrar um fornecedor de …").
+    opening = _OPENING.match(folded)
+    base = opening.end() if opening else 0
     end = 0
     for m in _SEEKING.finditer(folded):
-        if m.start() <= end + 40:
+        if m.start() <= max(end, base) + 40:
             end = max(end, m.end())
     kept_before = ""
     for m in _ASKS_FOR_COMPANIES.finditer(folded):
-        if m.start() > end + 40:  # leads come first; a later "company" is part of the object
+        if m.start() > max(end, base) + 40:  # leads come first; a later "company" is part of the object
             break
         before = [w for w in re.findall(r"[^\W\d_]+", folded[end:m.start()])
                   if len(w) >= 3 and w not in _LEAD_FILLER and not w.startswith(COUNTRY_STEMS)]
