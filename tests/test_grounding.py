@@ -88,6 +88,42 @@ def test_thanks_and_goodbyes_are_answered_as_such(shared_assistant, message, sta
     assert resp.answer.startswith(start) and not resp.grounded and resp.citations == []
 
 
+# Thanks and acknowledgements that no word list holds: told by meaning (`smalltalk.py`). Each was
+# answered with quotes of the article before ("Perfeito, obrigado!" cleared the answering cut).
+@pytest.mark.parametrize("message,lang,start", [
+    ("Obrigado pela ajuda, foi muito útil", "pt", "De nada!"), ("Perfeito, obrigado!", "pt", "De nada!"),
+    ("Thanks a lot, that was really helpful!", "en", "You're welcome!"), ("Ti ringrazio", "it", "Prego!"),
+    ("Molto interessante", "it", "Ciao! Sono Ponte"), ("Perfeito!", "pt", "Olá!")])
+def test_thanks_and_acknowledgements_in_any_words_get_a_short_reply(shared_assistant, message, lang, start):
+    resp = shared_assistant.chat(ChatRequest(message=message))
+    assert not resp.grounded and resp.citations == [] and resp.partners == [], message
+    assert resp.language == lang and resp.answer.startswith(start), resp.answer
+
+
+def test_a_question_beside_praise_or_a_name_alone_is_not_small_talk(shared_assistant):
+    assert shared_assistant._chat.conversational(shared_assistant.snapshot(), "Interessante, mas quem financia?") is None
+    assert shared_assistant._chat.conversational(shared_assistant.snapshot(), "Pernambuco") is None
+    resp = shared_assistant.chat(ChatRequest(message="Thanks! Which agency supports MetalMec in Brazil?"))
+    assert resp.grounded and "SEBRAE" in resp.answer
+
+
+def test_tell_me_more_follows_the_previous_question(assistant):
+    first = assistant.chat(ChatRequest(message="Qual agência brasileira apoia o projeto MetalMec?"))
+    resp = assistant.chat(ChatRequest(message="Conte mais", conversation_id=first.conversation_id))
+    assert resp.grounded and resp.citations and resp.language == "pt"
+    alone = assistant.chat(ChatRequest(message="Tell me more"))
+    assert not alone.grounded and alone.citations == []
+
+
+def test_shipped_conversation_vectors_are_what_the_encoder_gives(assistant):
+    import numpy as np
+
+    from ponte.assistant.smalltalk import _shipped, examples
+
+    fresh = assistant.encoder.queries([text for _, _, text in examples()])
+    assert np.abs(_shipped(assistant.encoder.name) - fresh).max() < 1e-5
+
+
 def test_a_change_of_subject_is_answered_on_its_own(assistant):
     # Read with the previous question, a new question that its own evidence backs clearly was
     # answered about the previous subject.

@@ -19,7 +19,7 @@ from ..errors import PonteError, invalid
 from ..index.chunking import ABOUT_HEADING
 from ..index.lexical import tokenize
 from ..index.retriever import Hit, filter_mask
-from ..index.snapshot import Snapshot
+from ..index.snapshot import Snapshot, offtopic_question_vectors
 from ..models import ChatRequest, ChatResponse, Filters, Match
 from .answerer import Evidence
 from .grounding import Support, offer_z, outside_knowledge
@@ -29,6 +29,7 @@ from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_co
 from .language import guess_language, phrase
 from .matcher import certifications_named, wants
 from .places import place_filters, without_places
+from .smalltalk import Conversational, SmallTalk, names_known_words
 
 if TYPE_CHECKING:
     from .service import Assistant
@@ -101,6 +102,21 @@ def _not_a_question(message: str) -> bool:
 class ChatService:
     def __init__(self, core: "Assistant"):
         self.core = core
+        self.smalltalk = SmallTalk()
+
+    def conversational(self, snap: Snapshot, message: str) -> Conversational | None:
+        """Thanks, a greeting, a farewell or an acknowledgement that the word rules of
+        `small_talk` do not know ("Obrigado pela ajuda, foi muito útil"), or a follow-up that only
+        asks for more ("Conte mais"), told by meaning. A
+        message that asks for firms or contacts, or addresses the assistant, is never one, nor one
+        that names something the knowledge base holds: a lone word ("Perfis", "Pernambuco") sits as
+        near the short examples as thanks do."""
+        if asks_for_companies(message) or requests_partners(message) or asks_for_contacts(message) \
+                or addressed_to_the_assistant(message) or names_known_words(message, snap.vocabulary):
+            return None
+        core = self.core
+        return self.smalltalk.classify(core.encoder, lambda: offtopic_question_vectors(core.store, core.encoder.dim),
+                                       message, lambda: core._query_vector(message))
 
     # --- scores -----------------------------------------------------------------------------
 
@@ -146,10 +162,14 @@ class ChatService:
         distinctive words shared with the question (names, codes, cognates) tip near-ties."""
         return sim - self.cut(snap, asker, str(snap.seg_lang[row]))[0] + LEXICAL_NUDGE * _shared(snap, row, words)
 
+    def _asks_nothing(self, snap: Snapshot, message: str) -> bool:
+        talk = self.conversational(snap, message)
+        return talk is not None and talk.asks_nothing
+
     def decision_score(self, snap: Snapshot, message: str, asker: str) -> float | None:
         """How far a message read alone stands above its calibrated cut, or None where a rule
         about its words decides instead (not a question, unknown names): what `--calibrate` tunes."""
-        if _not_a_question(message):
+        if _not_a_question(message) or self._asks_nothing(snap, message):
             return None
         reading = self.read(snap, message, asker)
         if reading.support.language == asker and outside_knowledge(message, snap.vocabulary):
@@ -255,20 +275,24 @@ class ChatService:
         earlier_lang = core.store.conversation_language(conversation_id) if req.conversation_id else None
         written, sure = guess_language(message, earlier_lang or "en")
         snap = core.snapshot()
+        talk = None if small_talk(message) else self.conversational(snap, message)
         if not sure and earlier_lang:
             written = earlier_lang  # "ok", "?" keep the conversation's language
         elif not sure:
-            written = self._language_of_words(snap, message) or written
+            # "Perfeito!" is Portuguese as its closest conversational example is.
+            written = talk.language if talk is not None else self._language_of_words(snap, message) or written
         lang = req.language or written
 
-        answer, citations, partners, grounded = self._turn(snap, message, written, lang, conversation_id)
+        answer, citations, partners, grounded = self._turn(snap, message, written, lang, conversation_id, talk)
         core.store.add_turns(conversation_id, lang, [("user", message), ("assistant", answer)])
         return ChatResponse(conversation_id=conversation_id, answer=answer, language=lang, grounded=grounded,
                             citations=citations, partners=partners)
 
-    def _turn(self, snap: Snapshot, message: str, asker: str, lang: str, conversation_id: str):
-        if small_talk(message):
-            polite = courtesy(message)  # "thanks", "bye": answered as such, not with a greeting
+    def _turn(self, snap: Snapshot, message: str, asker: str, lang: str, conversation_id: str,
+              talk: Conversational | None = None):
+        if small_talk(message) or (talk is not None and talk.asks_nothing):
+            # "thanks", "bye": answered as such, not with a greeting.
+            polite = courtesy(message) or (talk.kind if talk is not None and talk.kind == "thanks" else None)
             return (phrase(polite, lang) if polite else self._help(snap, lang)), [], [], False
         if asks_for_contacts(message):
             return phrase("no_contacts", lang), [], [], False
@@ -295,7 +319,8 @@ class ChatService:
             return composed.answer, composed.citations, partners, True
         reading = alone = self.read(snap, message, asker)
         strangers = outside_knowledge(message, snap.vocabulary)
-        empty = says_nothing_of_its_own(message)
+        # "Tell me more", "Conte mais": nothing of its own to look up, as "how does it work?".
+        empty = says_nothing_of_its_own(message) or (talk is not None and talk.kind == "more")
         if history and empty:
             # "And how does it work?": only the previous question says what "it" is.
             reading = self.read(snap, f"{history[-1]} {message}", asker)

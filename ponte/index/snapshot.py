@@ -409,6 +409,12 @@ def _rare_terms(df: dict[str, int], live_chunks: int) -> set[str]:
     return {t for t, n in df.items() if 0 < n <= limit and len(t) >= RARE_MIN_CHARS}
 
 
+def offtopic_question_vectors(store: Store, dim: int) -> np.ndarray | None:
+    """The shipped off-topic questions' vectors as the last ingest stored them (None: none yet)."""
+    found = _negatives(store, dim)
+    return found["documents"][0] if found else None
+
+
 def _negatives(store: Store, dim: int) -> dict[str, tuple[np.ndarray, np.ndarray]] | None:
     """The shipped calibration texts' vectors and languages, as the last ingest stored them: for
     "documents" the off-topic questions, for "companies" those and the off-topic requests."""
