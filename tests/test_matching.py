@@ -380,6 +380,25 @@ def test_a_greeting_or_a_favour_before_the_request_is_not_what_is_sought(shared_
     assert not resp.partners and resp.answer == phrase("no_partners", "pt")
 
 
+def test_asked_which_firms_seek_something_the_seekers_come_first_not_its_makers(shared_assistant):
+    from ponte.assistant.intent import sought_by_others
+
+    assert sought_by_others("Quem está procurando fornecedores de válvulas?") == "válvulas"
+    assert sought_by_others("Ci sono aziende in Pernambuco che cercano lavorazioni CNC?") == "lavorazioni CNC"
+    assert sought_by_others("Which companies are looking for hot-dip galvanizing?") == "hot-dip galvanizing"
+    for message in ("How many companies need support?", "Quali aziende hanno bisogno di esportare?",
+                    "What do companies need to apply for the call?", "The companies participating need support abroad",
+                    "We are looking for companies that make valves", "Who is looking for partners?"):
+        assert sought_by_others(message) is None, message
+    # Before, the valve makers came first, "for your request for “está procurando de válvulas”".
+    resp = shared_assistant.chat(ChatRequest(message="Quem está procurando fornecedores de válvulas?"))
+    assert resp.partners and resp.partners[0].company_id in {"br-usinagem-recife", "br-refinaria-atlantico"}
+    assert all(p.company_id not in {"it-valvoflow-milano", "it-valvole-brescia"} for p in resp.partners)
+    assert resp.partners[0].reasons[0].startswith("procura “") and "“válvulas”" in resp.partners[0].reasons[0]
+    matches = shared_assistant.match(MatchRequest(need="Which companies in Pernambuco are looking for valves?", k=3)).matches
+    assert matches and all(m.region == "Pernambuco" for m in matches) and matches[0].reasons[0].startswith("is looking for")
+
+
 def test_a_question_about_ponte_itself_gets_what_it_can_do(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="I'd like to know more about Ponte"))
     assert not resp.grounded and resp.citations == [] and resp.answer.startswith(phrase("help", "en")[:20])

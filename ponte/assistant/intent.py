@@ -47,9 +47,10 @@ _WHO = re.compile(r"^\W*(?:(?:do you know|conoscete|conosci|voces? conhecem?|con
 
 
 def seeks_partners(message: str) -> bool:
-    """A first-person search for a partner ("procuro uma empresa que…"), or a firm that says what it
-    makes ("we make ball valves and need a foundry"): answered with partners only."""
-    return bool(_SEEKING.search(fold(message))) or introduces_itself(message)
+    """A first-person search for a partner ("procuro uma empresa que…"), a firm that says what it
+    makes ("we make ball valves and need a foundry"), or a question for the firms that seek
+    something ("Quali aziende cercano lavorazioni CNC?"): answered with partners only."""
+    return bool(_SEEKING.search(fold(message))) or introduces_itself(message) or sought_by_others(message) is not None
 
 
 # A request put as a favour ("can you help me find a supplier of …", "mi sapete indicare un'azienda
@@ -75,6 +76,8 @@ def requests_partners(message: str) -> bool:
 def asks_for_companies(message: str) -> bool:
     if own_offer(message) is not None:  # "we are a company that …": judged on what follows
         return introduces_itself(message)
+    if sought_by_others(message) is not None:
+        return True
     text = fold(message)
     return bool(_ASKS_FOR_COMPANIES.search(text) or _SEEKING.search(text))
 
@@ -304,6 +307,54 @@ def _object_of(message: str) -> tuple[int, str]:
     while words and (fold(words[0]).strip(",.;:") in _LEAD_FILLER or fold(words[0]).startswith(COUNTRY_STEMS)):
         words.pop(0)
     return end, " ".join(words).strip(" ?.!;:,") or message.strip(" ?.!;:,")
+
+
+# --- what other firms seek --------------------------------------------------------------------
+#
+# "Which companies are looking for CNC machining?", "Ci sono aziende in Pernambuco che cercano
+# lavorazioni CNC?", "Quem está procurando fornecedores de válvulas?": the asker wants the firms whose
+# stated needs ask for something (what it can supply), not the firms that offer it. Read as a firm
+# that says it makes that thing and asks for nothing else. Matched on folded text.
+_SEEKERS = re.compile(
+    r"\b(?:(?:compan(?:y|ies)|firms?|businesses|manufacturers|aziend[ae]|impres[ae]|ditt[ae]|empresas?|fabricantes)"
+    r"(?:\s+(?!(?:that|which|who|che|que)\b)[^\s.?!;]+){0,3}?(?:\s+(?:that|which|who|che|que))?|"
+    r"who|anyone|anybody|someone|somebody|chi|qualcuno|quem|alguem)"
+    r"\s+(?:is |are |sta |stanno |esta |estao )?"
+    r"(?:(?:looking for|seeking|searching for|in need of|needs?|wants?|buys?|purchases?)|"
+    r"(?P<modal>ha bisogno di|hanno bisogno di|necessita(?:no)? di|vuole|vogliono|precisa(?:m)? de|necessita(?:m)? de|"
+    r"quer|querem)|"
+    r"(?P<romance>cerca|cercano|cercando|compra(?:no)?|acquista(?:no)?|procura|procuram|procurando|busca|buscam|buscando|"
+    r"compra(?:m)?))"
+    r"\s+(?P<x>[^.?!;]+)")
+# "how many companies need …?": a question about the documents, as is a need to do something
+# ("companies need to apply …", "hanno bisogno di esportare", "precisam de exportar").
+_HOW_MANY = re.compile(r"^\W*(?:how many|quant[aeio]s?)\b")
+_TO_DO = re.compile(r"^to\b")
+_INFINITIVE = re.compile(r"^(?:(?:di|de|a)\s+)?[^\W\d_]{2,}(?:are|ere|ire|ar|er|ir)\b")
+
+
+_DEFINITE = frozenset("the il lo la i gli le l o a os as".split())
+
+
+@lru_cache(maxsize=4096)
+def sought_by_others(message: str) -> str | None:
+    """What the firms asked for seek, when the message asks which firms seek something ("Chi cerca
+    fornitori di flange?" -> "flange"); None otherwise."""
+    folded = fold(message)
+    m = _SEEKERS.search(folded)
+    if not m or _HOW_MANY.search(folded) or _TO_DO.match(m.group("x")) or \
+            (m.group("modal") and _INFINITIVE.match(m.group("x"))) or \
+            (m.group("romance") and re.match(r"(?:di|de|a)\s", m.group("x")) and _INFINITIVE.match(m.group("x"))):
+        return None
+    # Asked, or written as a request ("Empresas que procuram válvulas"), and of firms in general:
+    # "The companies participating need support …" says something of particular firms.
+    before = folded[:m.start()].split()
+    if ("?" not in message and m.start() > _OPENING.match(folded).end()) or (before and before[-1] in _DEFINITE):
+        return None
+    if len(folded) != len(message):
+        message = folded
+    sought = request_object(without_places(message[m.start("x"):m.end("x")], keep_all=False), limit=10_000)
+    return sought if sought and not names_nothing_sought(sought) else None
 
 
 # --- what the asker says it makes ------------------------------------------------------------

@@ -184,6 +184,11 @@ PHRASES = {
         "it": "cerca “{need}”, che corrisponde alla vostra offerta “{offer}”",
         "pt": "procura “{need}”, o que corresponde à sua oferta “{offer}”",
     },
+    "seeks_what_you_asked": {
+        "en": "is looking for “{need}”, which matches your request for “{offer}”",
+        "it": "cerca “{need}”, che corrisponde alla vostra richiesta di “{offer}”",
+        "pt": "procura “{need}”, o que corresponde ao seu pedido de “{offer}”",
+    },
     "partial_seek": {
         "en": "a partial fit: what it seeks closest to your offer is “{need}”",
         "it": "corrispondenza parziale: ciò che cerca di più vicino alla vostra offerta è “{need}”",

@@ -34,6 +34,10 @@ W_DESC = 0.3           # a free-text need against a company's own description
 W_OWN_REVERSE = 0.5
 W_OWN_TWIN = 1.0
 W_TWIN = 0.1           # penalty for offers that resemble ours more than they fit our needs
+# Asked which firms seek something ("Quali imprese hanno bisogno di quadri elettrici?"), the firms that
+# offer it are the opposite of the answer: eval/match/seekers.jsonl, a company to avoid first 1 -> 0
+# with 0.5 or 1.0 (chosen there; seekers-2.jsonl, written after, 6/6 first with either weight).
+W_ASKED_TWIN = 0.5
 # A free-text need: a company whose stated need clearly fits it (standing WANTS_STANDING above the
 # other companies' needs) is a fellow seeker and loses the excess of that fit over its offers' fit.
 # "Vedações para cilindros hidráulicos" put first a cylinder repair shop that seeks "Vedações e
@@ -103,6 +107,7 @@ class OwnOffer:
     rest: str             # the need without that account: what it seeks, if anything
     vector: np.ndarray    # its embedding (query role, as stored needs)
     generic: bool         # the rest names nothing sought ("cerchiamo partner"): only who seeks the offer counts
+    asked: bool = False   # not said of the asker's firm: asked who seeks it ("Chi cerca flange?")
 
 
 @dataclass
@@ -330,7 +335,7 @@ class Matcher:
             wanted = np.where(np.isnan(wanting), 0.0, wanting)
             rival = np.nan_to_num(self._best(snap, own.vector.reshape(1, -1), tables["offer"])[0], nan=0.0)
             if own.generic:
-                score = W_REVERSE * wanted - W_TWIN * np.maximum(0.0, rival - wanted)
+                score = W_REVERSE * wanted - (W_ASKED_TWIN if own.asked else W_TWIN) * np.maximum(0.0, rival - wanted)
                 lexical = None
             else:
                 score += W_OWN_REVERSE * wanted - W_OWN_TWIN * np.maximum(0.0, rival - np.nan_to_num(offer_best, nan=0.0))
@@ -404,7 +409,8 @@ class Matcher:
             return None
         z = offer_z(snap, own_raw, written, pos, local=True, role="seek") if own_raw is not None else float("-inf")
         if wants(z, standing, not own.generic) and (wanting >= PARTIAL_FIT * top_wanting or z >= STRONG_FIT_Z):
-            reasons.append(phrase("seeks_what_you_offer", lang, need=snap.cv_text[row], offer=_clip(own.text, 80)))
+            reasons.append(phrase("seeks_what_you_asked" if own.asked else "seeks_what_you_offer", lang,
+                                  need=snap.cv_text[row], offer=_clip(own.text, 80)))
             return "strong" if z >= STRONG_FIT_Z else "good"
         if own.generic:
             reasons.append(phrase("partial_seek", lang, need=snap.cv_text[row]))

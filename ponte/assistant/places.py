@@ -46,14 +46,20 @@ def without_places(text: str, keep_all: bool = True) -> str:
     """The need with its place words (and the words that only lead to them) removed: where a
     partner should be is scored by `places_named`, not by texts that mention the same region.
     A text of place words only is kept whole, or with `keep_all` False, becomes ''."""
-    def bare(word: str) -> str:  # "d'Italia" -> "italia"
-        return re.sub(r"[^a-z]", "", fold(re.split(r"['’]", word)[-1]))
-
     kept: list[str] = []
     for w in text.split():
-        if bare(w).startswith(_STEMS):
-            while kept and bare(kept[-1]) in _PLACE_LEAD:
+        if _bare(w).startswith(_STEMS):
+            while kept and _bare(kept[-1]) in _PLACE_LEAD:
                 kept.pop()
             continue
         kept.append(w)
     return " ".join(kept) if kept or not keep_all else text
+
+
+def place_words(text: str) -> str:
+    """Only the words of `text` that name a place, as written ("in Pernambuco, Brasile" -> "Pernambuco, Brasile")."""
+    return " ".join(w for w in text.split() if _bare(w).startswith(_STEMS))
+
+
+def _bare(word: str) -> str:  # "d'Italia" -> "italia"
+    return re.sub(r"[^a-z]", "", fold(re.split(r"['’]", word)[-1]))

@@ -32,9 +32,9 @@ from .answerer import Answerer, ExtractiveAnswerer
 from .chat import ChatService
 from .ingest import Ingestor, expand, profile_language
 from .language import detect_language
-from .intent import names_nothing_sought, own_offer, request_object
+from .intent import names_nothing_sought, own_offer, request_object, sought_by_others
 from .matcher import Matcher, OwnOffer, without_own_product
-from .places import without_places
+from .places import place_words, without_places
 
 
 class Assistant:
@@ -224,7 +224,12 @@ class Assistant:
         in the role company needs are stored in, since it is compared with what others seek."""
         found = own_offer(need)
         if found is None:
-            return None
+            # "Which companies are looking for CNC machining?": the firms that seek it, as for a firm
+            # that makes it and asks for nothing else (the places the message names stay conditions).
+            sought = sought_by_others(need)
+            if sought is None:
+                return None
+            return OwnOffer(sought, f"partners {place_words(need)}".strip(), self._query_vector(sought), True, asked=True)
         text, rest = found
         return OwnOffer(text, rest, self._query_vector(without_places(text)), names_nothing_sought(without_places(rest)))
 
