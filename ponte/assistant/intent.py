@@ -288,8 +288,7 @@ def _object_of(message: str) -> tuple[int, str]:
     folded = fold(message)
     # Leads are looked for near the start, after any greeting or courtesy that opens the message
     # ("Bom dia! Vocês podem me ajudar a encontrar um fornecedor de …").
-    opening = _OPENING.match(folded)
-    base = opening.end() if opening else 0
+    base = _OPENING.match(folded).end()
     end = 0
     for m in _SEEKING.finditer(folded):
         if m.start() <= max(end, base) + 40:
@@ -331,8 +330,6 @@ _SEEKERS = re.compile(
 _HOW_MANY = re.compile(r"^\W*(?:how many|quant[aeio]s?)\b")
 _TO_DO = re.compile(r"^to\b")
 _INFINITIVE = re.compile(r"^(?:(?:di|de|a)\s+)?[^\W\d_]{2,}(?:are|ere|ire|ar|er|ir)\b")
-
-
 _DEFINITE = frozenset("the il lo la i gli le l o a os as".split())
 
 
@@ -345,7 +342,7 @@ def sought_by_others(message: str) -> str | None:
     if not m or _HOW_MANY.search(folded) or _TO_DO.match(m.group("x")) or \
             (m.group("modal") and _INFINITIVE.match(m.group("x"))) or \
             (m.group("romance") and re.match(r"(?:di|de|a)\s", m.group("x")) and _INFINITIVE.match(m.group("x"))):
-        return None
+        return None  # none, or what firms need to do ("need to apply", "cercano di esportare"), not a thing
     # Asked, or written as a request ("Empresas que procuram válvulas"), and of firms in general:
     # "The companies participating need support …" says something of particular firms.
     before = folded[:m.start()].split()
