@@ -39,7 +39,8 @@ class Answerer(Protocol):
     def compose(self, question: str, lang: str, evidence: list[Evidence], partners: list[Match]) -> Composed: ...
 
 
-def _snippet(text: str, limit: int = 320) -> str:
+def clip(text: str, limit: int = 320) -> str:
+    """`text` on one line, cut at a word to at most `limit` characters (with "…" when cut)."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
@@ -50,7 +51,7 @@ def _partner_lines(lang: str, partners: list[Match], first_number: int) -> tuple
         reason = m.reasons[0] if m.reasons else ""
         place = ", ".join(p for p in (m.region, m.country) if p)
         lines.append(f"- {m.name} ({place}): {reason} [{n}]")
-        cites.append(Citation(source_id=m.company_id, title=m.name, snippet=_snippet("; ".join(m.reasons)),
+        cites.append(Citation(source_id=m.company_id, title=m.name, snippet=clip("; ".join(m.reasons)),
                               score=m.score))
     return lines, cites
 
@@ -83,7 +84,7 @@ class ExtractiveAnswerer:
                 ev = evidence[ei]
                 quoted = [s for _, e, s in picked if e == ei]
                 citations.append(Citation(source_id=ev.source_id, title=ev.title,
-                                          snippet=_snippet(" ".join(quoted) if quoted else ev.chunk_text),
+                                          snippet=clip(" ".join(quoted) if quoted else ev.chunk_text),
                                           score=round(ev.score, 4), url=ev.url))
                 numbers[ei] = len(citations)
                 if ev.original is not None:  # a translation is cited beside its original
@@ -92,7 +93,7 @@ class ExtractiveAnswerer:
                     backing = [orig for (t, _), (orig, _) in zip(ev.sentences, o.sentences) if t in quoted]
                     backing = list(dict.fromkeys(backing)) or [o.sentences[0][0] if o.sentences else o.chunk_text]
                     citations.append(Citation(source_id=o.source_id, title=o.title,
-                                              snippet=_snippet(" ".join(backing), 800),
+                                              snippet=clip(" ".join(backing), 800),
                                               score=round(o.score, 4), url=o.url))
                     notes.append(phrase("translation_of", lang, t=str(numbers[ei]), o=str(len(citations))))
             lines.append(_format_quote(sentence, numbers[ei]))
@@ -133,7 +134,7 @@ class LLMAnswerer:
         from langchain_core.messages import HumanMessage, SystemMessage
 
         names = {"en": "English", "it": "Italian", "pt": "Portuguese"}
-        citations = [Citation(source_id=e.source_id, title=e.title, snippet=_snippet(e.chunk_text),
+        citations = [Citation(source_id=e.source_id, title=e.title, snippet=clip(e.chunk_text),
                               score=round(e.score, 4), url=e.url) for e in evidence]
         sources = "\n\n".join(f"[{i}] {e.title}\n{e.chunk_text}" for i, e in enumerate(evidence, start=1))
         plines, pcites = _partner_lines(lang, partners, len(citations) + 1)

@@ -19,6 +19,7 @@ from ..index.snapshot import Snapshot
 from ..models import CompanyProfile, Filters, Match
 from .grounding import offer_z
 from .intent import request_object
+from .answerer import clip
 from .language import phrase
 from .places import places_named
 
@@ -283,7 +284,7 @@ class Matcher:
             if len(column) and column.max() > -1:
                 i = int(np.argmax(column))
                 row = self._best_row(snap, my_seeks[i], tables["offer"], pos)
-                need = my_needs[i] if i < len(my_needs) else _clip(company.description)
+                need = my_needs[i] if i < len(my_needs) else clip(company.description)
                 z = offer_z(snap, snap.cv_raw[seek_rows[i]], str(snap.cv_lang[seek_rows[i]]), pos)
                 if column[i] >= PARTIAL_FIT * top_fit or z >= STRONG_FIT_Z:
                     reasons.append(phrase("offers_for_need", lang, offer=snap.cv_text[row], need=need))
@@ -362,7 +363,7 @@ class Matcher:
         score[~filter_mask(snap, filters)] = -np.inf
 
         need_folded = fold(asked)
-        wanted = _clip(sought, 80) if sought else request_object(need)  # `sought` is already the object
+        wanted = clip(sought, 80) if sought else request_object(need)  # `sought` is already the object
         matches = []
         shortlist = self._shortlist(score, k)
         top_fit = float(np.nanmax(offer_fit[shortlist])) if len(shortlist) and np.isfinite(offer_fit[shortlist]).any() else 0.0
@@ -382,14 +383,14 @@ class Matcher:
                 pass  # nothing else was asked for: what the company seeks is the whole reason
             elif row >= 0 and (offer_fit[pos] >= PARTIAL_FIT * top_fit or
                              (z is not None and (z >= STRONG_FIT_Z or z >= top_z - PARTIAL_Z_GAP))):
-                quoted = _clip(max(clauses, key=lambda c: float(c[1] @ snap.cv_raw[row]))[0], 80) if clauses else wanted
+                quoted = clip(max(clauses, key=lambda c: float(c[1] @ snap.cv_raw[row]))[0], 80) if clauses else wanted
                 reasons.insert(0, phrase("offers_for_request", lang, offer=snap.cv_text[row], need=quoted))
                 fit = "strong" if z is not None and z >= STRONG_FIT_Z else "good"
             elif row >= 0:  # no fit is claimed where the best offer fits far less than the leader's
                 reasons.append(phrase("partial_fit", lang, offer=snap.cv_text[row]))
                 fit = fit or "partial"
             else:
-                reasons.append(phrase("profile_fit", lang, text=_clip(other.description)))
+                reasons.append(phrase("profile_fit", lang, text=clip(other.description)))
             certs = [c for c in other.certifications if fold(c) in need_folded]
             self._common_reasons(reasons, other, lang, [], certs, False, set())
             if placed[pos]:
@@ -410,7 +411,7 @@ class Matcher:
         z = offer_z(snap, own_raw, written, pos, local=True, role="seek") if own_raw is not None else float("-inf")
         if wants(z, standing, not own.generic) and (wanting >= PARTIAL_FIT * top_wanting or z >= STRONG_FIT_Z):
             reasons.append(phrase("seeks_what_you_asked" if own.asked else "seeks_what_you_offer", lang,
-                                  need=snap.cv_text[row], offer=_clip(own.text, 80)))
+                                  need=snap.cv_text[row], offer=clip(own.text, 80)))
             return "strong" if z >= STRONG_FIT_Z else "good"
         if own.generic:
             reasons.append(phrase("partial_seek", lang, need=snap.cv_text[row]))
@@ -494,11 +495,6 @@ def without_own_product(text: str) -> str:
     our pump housings" is scored as "precision machining", so the pump maker does not come first."""
     cut = _OWN.sub("", text).strip(" ,;:")
     return cut if len(re.findall(r"[^\W\d_]{3,}", cut)) >= 2 else text
-
-
-def _clip(text: str, limit: int = 140) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _to_match(c: CompanyProfile, score: float, reasons: list[str], fit: str | None = None) -> Match:

@@ -28,7 +28,7 @@ from ..models import (
     SearchResult,
 )
 from ..settings import Settings
-from .answerer import Answerer, ExtractiveAnswerer
+from .answerer import Answerer, ExtractiveAnswerer, clip
 from .chat import ChatService
 from .ingest import Ingestor, expand, profile_language
 from .language import detect_language
@@ -178,7 +178,7 @@ class Assistant:
                 c = snap.chunks[hit.pos]
                 best_seg = snap.seg_texts[hit.segments[0][0]] if hit.segments else c.text
                 results.append(SearchResult(
-                    id=c.id, kind="document", source_id=c.doc_id, title=c.title, snippet=_clip(best_seg),
+                    id=c.id, kind="document", source_id=c.doc_id, title=c.title, snippet=clip(best_seg, 300),
                     score=round(hit.fused, 4), metadata={"heading": c.heading, "dense": round(hit.dense, 4),
                                                          "url": c.url}))
         if req.kind in (None, "company"):
@@ -187,7 +187,7 @@ class Assistant:
                 c = snap.companies[hit.pos]
                 snippet = snap.cv_text[hit.segments[0][0]] if hit.segments else c.description
                 results.append(SearchResult(
-                    id=c.id, kind="company", source_id=c.id, title=c.name, snippet=_clip(snippet),
+                    id=c.id, kind="company", source_id=c.id, title=c.name, snippet=clip(snippet, 300),
                     score=round(hit.fused, 4),
                     metadata={"country": c.country, "region": c.region, "city": c.city, "sectors": c.sectors,
                               "kind": c.kind, "dense": round(hit.dense, 4)}))
@@ -342,8 +342,3 @@ class Assistant:
                 source.unlink()
             self._written()
         return Deleted(id=doc_id)
-
-
-def _clip(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
