@@ -1,4 +1,5 @@
 import json
+import re
 
 import numpy as np
 import pytest
@@ -397,6 +398,25 @@ def test_asked_which_firms_seek_something_the_seekers_come_first_not_its_makers(
     assert resp.partners[0].reasons[0].startswith("procura “") and "“válvulas”" in resp.partners[0].reasons[0]
     matches = shared_assistant.match(MatchRequest(need="Which companies in Pernambuco are looking for valves?", k=3)).matches
     assert matches and all(m.region == "Pernambuco" for m in matches) and matches[0].reasons[0].startswith("is looking for")
+
+
+def test_a_company_named_in_a_message_gets_its_public_profile(shared_assistant):
+    # Before, "Fale mais sobre a Forgiati Orobici" quoted the article's author card and "Tell me
+    # about Bulloneria Lariana" was declined.
+    resp = shared_assistant.chat(ChatRequest(message="Fale mais sobre a Forgiati Orobici"))
+    assert resp.grounded and resp.language == "pt" and [c.source_id for c in resp.citations] == ["it-forgiati-bergamo"]
+    assert "oferece: “Flange forgiate" in resp.answer and [p.company_id for p in resp.partners] == ["it-forgiati-bergamo"]
+    resp = shared_assistant.chat(ChatRequest(message="Tell me about Bulloneria Lariana"))
+    assert resp.citations[0].source_id == "it-bulloneria-lecco" and "certifications: EN 14399" in resp.answer
+    assert "@" not in resp.answer and not re.search(r"\+\d", resp.answer)
+    # A word of a name that is a word too names no company; a request stays a request; contacts stay private.
+    from ponte.assistant.named import companies_named
+
+    snap = shared_assistant.snapshot()
+    for message in ("cerco guarnizioni per pompe", "usinagem pesada em Recife", "Qual o papel da energia no projeto?"):
+        assert companies_named(snap, message) == [], message
+    resp = shared_assistant.chat(ChatRequest(message="What is the email of Bulloneria Lariana?"))
+    assert not resp.grounded and resp.citations == [] and "@" not in resp.answer
 
 
 def test_a_question_about_ponte_itself_gets_what_it_can_do(shared_assistant):

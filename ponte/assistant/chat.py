@@ -20,8 +20,8 @@ from ..index.chunking import ABOUT_HEADING
 from ..index.lexical import tokenize
 from ..index.retriever import Hit, filter_mask
 from ..index.snapshot import Snapshot, offtopic_question_vectors
-from ..models import ChatRequest, ChatResponse, Filters, Match
-from .answerer import Evidence
+from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
+from .answerer import Evidence, clip
 from .grounding import Support, offer_z, outside_knowledge
 from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_contacts, asks_for_the_directory, courtesy,
                      earlier_request, request_and_question, requests_partners, says_nothing_of_its_own, seeks_partners, small_talk,
@@ -29,6 +29,7 @@ from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_co
 from .language import guess_language, phrase
 from .matcher import certifications_named, wants
 from .places import place_filters, without_places
+from .named import companies_named
 from .smalltalk import Conversational, SmallTalk, names_known_words
 
 if TYPE_CHECKING:
@@ -301,6 +302,9 @@ class ChatService:
 
         if snap.companies and asks_for_the_directory(message):
             return self._directory(snap, message, lang), [], [], False
+        named = companies_named(snap, message) if snap.companies and not requests_partners(message) else []
+        if named:  # "Tell me about Bulloneria Lariana", "O que a Forgiati Orobici oferece?"
+            return self._profiles(snap, named, lang)
         both = request_and_question(message) if snap.companies else None
         if both is not None:
             return self._request_and_question(snap, *both, asker, lang)
@@ -375,6 +379,27 @@ class ChatService:
                    countries=", ".join(phrase("in_country", lang, n=str(n), country=code) for code, n in by_country.most_common()),
                    sectors=", ".join(s for s, _ in sectors.most_common(4)) or "-"),
             f"- {phrase('example_partner', lang)}"])
+
+    @staticmethod
+    def _profiles(snap: Snapshot, positions: list[int], lang: str):
+        """The public profile of each company a message names, cited, and shown as its card: what
+        it does, offers and seeks, where, and what it holds (never how to reach a person)."""
+        lines, citations, cards = [phrase("profile_intro", lang)], [], []
+        for n, pos in enumerate(positions, start=1):
+            c = snap.companies[pos]
+            place = ", ".join(p for p in (c.city, c.region, c.country) if p)
+            lines.append(f"- {c.name} ({place}): “{clip(c.description, 300)}” [{n}]")
+            details = [(phrase("profile_offers", lang), "; ".join(f"“{o}”" for o in c.offers)),
+                       (phrase("profile_seeks", lang), "; ".join(f"“{x}”" for x in c.seeks)),
+                       (phrase("profile_certifications", lang), ", ".join(c.certifications)),
+                       (phrase("profile_sectors", lang), ", ".join(c.sectors))]
+            said = [f"{label}: {text}" for label, text in details if text]
+            lines.extend(f"  {line} [{n}]" for line in said)
+            citations.append(Citation(source_id=c.id, title=c.name, snippet=clip(c.description, 320), score=1.0,
+                                      url=c.website))
+            cards.append(Match(company_id=c.id, name=c.name, country=c.country, region=c.region or "",
+                               sectors=list(c.sectors), score=1.0, reasons=said[:2] or [clip(c.description, 140)]))
+        return "\n".join(lines), citations, cards, True
 
     def _quotes(self, snap: Snapshot, reading: Reading, question: str, asker: str) -> list[Evidence]:
         hits = self.core.retriever.documents(snap, reading.text, reading.qvec, EVIDENCE_CHUNKS, asker,

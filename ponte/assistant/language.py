@@ -164,6 +164,15 @@ PHRASES = {
               "Em vez de listar todos, sugiro os que atendem a uma necessidade; diga-me o que procura, "
               "por exemplo:",
     },
+    "profile_intro": {
+        "en": "From the partnership's company directory:",
+        "it": "Dall'elenco delle aziende della partnership:",
+        "pt": "Do cadastro de empresas da parceria:",
+    },
+    "profile_offers": {"en": "offers", "it": "offre", "pt": "oferece"},
+    "profile_seeks": {"en": "is looking for", "it": "cerca", "pt": "procura"},
+    "profile_certifications": {"en": "certifications", "it": "certificazioni", "pt": "certificações"},
+    "profile_sectors": {"en": "sectors", "it": "settori", "pt": "setores"},
     "in_country": {
         "en": "{n} in {country}",
         "it": "{n} in {country}",

@@ -119,6 +119,7 @@ class Snapshot:
     # (question language, evidence language) for document sentences and for what companies offer.
     doc_cuts: dict = field(default_factory=dict)
     chunk_languages: np.ndarray | None = None  # each chunk's language, built on first use (chat)
+    name_index: tuple | None = None  # the companies' names as chat recognises them, built on first use
     company_cuts: dict = field(default_factory=dict)
     seek_cuts: dict = field(default_factory=dict)  # the same for stated needs (query role, as asked)
     offer_hub: dict = field(default_factory=dict)  # per asker language: each company text's hubness
