@@ -440,7 +440,7 @@ DOCUMENT_FIELDS = ("chunks", "seg_texts", "seg_chunk", "seg_vectors", "doc_index
 # new index on disk) is due: this share of the rows then, plus a fixed allowance.
 COMPACT_SHARE = 0.2
 COMPACT_MIN = 2000
-COMPANY_FIELDS = ("companies", "company_pos", "cv_owner", "cv_role", "cv_lang", "cv_text", "cv_vectors", "cv_raw", "lang_means",
+COMPANY_FIELDS = ("companies", "name_index", "company_pos", "cv_owner", "cv_role", "cv_lang", "cv_text", "cv_vectors", "cv_raw", "lang_means",
                   "company_index_rows", "company_index_vectors", "company_lexical", "offer_lexical", "c_country", "c_region",
                   "c_sectors", "c_partnership", "company_words", "company_cuts", "seek_cuts", "offer_hub",
                   "cert_holders")
