@@ -419,6 +419,23 @@ def test_a_company_named_in_a_message_gets_its_public_profile(shared_assistant):
     assert not resp.grounded and resp.citations == [] and "@" not in resp.answer
 
 
+def test_a_follow_up_about_a_suggested_partner_gets_that_partners_profile(assistant):
+    first = assistant.chat(ChatRequest(message="Procuro fornecedor de flanges forjados na Itália"))
+    listed = [p.company_id for p in first.partners]
+    assert len(listed) >= 2
+    cid = first.conversation_id
+    second = assistant.chat(ChatRequest(message="Onde fica a segunda empresa?", conversation_id=cid))
+    assert [p.company_id for p in second.partners] == [listed[1]] and second.citations[0].source_id == listed[1]
+    assert second.language == "pt" and "Lombardia" in second.answer
+    # "The first" is the first of the list, not the profile just shown.
+    again = assistant.chat(ChatRequest(message="quais certificações tem a primeira?", conversation_id=cid))
+    assert [p.company_id for p in again.partners] == [listed[0]]
+    # After a documents answer, a follow-up about sectors is still a documents question.
+    doc = assistant.chat(ChatRequest(message="Qual é o objetivo do projeto MetalMec?"))
+    resp = assistant.chat(ChatRequest(message="E quais setores ele abrange?", conversation_id=doc.conversation_id))
+    assert resp.partners == [] and resp.grounded
+
+
 def test_a_question_about_ponte_itself_gets_what_it_can_do(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="I'd like to know more about Ponte"))
     assert not resp.grounded and resp.citations == [] and resp.answer.startswith(phrase("help", "en")[:20])

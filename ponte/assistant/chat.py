@@ -23,10 +23,10 @@ from ..index.snapshot import Snapshot, offtopic_question_vectors
 from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
 from .answerer import Evidence, clip
 from .grounding import Support, offer_z, outside_knowledge
-from .intent import (addressed_to_the_assistant, asks_for_companies, asks_for_contacts, asks_for_the_directory, courtesy,
+from .intent import (addressed_to_the_assistant, asks_about_a_partner, asks_for_companies, asks_for_contacts, asks_for_the_directory, courtesy,
                      earlier_request, request_and_question, requests_partners, says_nothing_of_its_own, seeks_partners, small_talk,
                      without_instructions)
-from .language import guess_language, phrase
+from .language import PHRASES, guess_language, phrase
 from .matcher import certifications_named, wants
 from .places import place_filters, without_places
 from .named import companies_named
@@ -309,7 +309,13 @@ class ChatService:
         if both is not None:
             return self._request_and_question(snap, *both, asker, lang)
 
-        history = [t["text"] for t in self.core.store.turns(conversation_id) if t["role"] == "user"]
+        turns = self.core.store.turns(conversation_id)
+        history = [t["text"] for t in turns if t["role"] == "user"]
+        which, ordinal = asks_about_a_partner(message) if history else (None, False)
+        suggested = self._suggested(snap, turns, listed=ordinal) if which is not None else []
+        if which is not None and -len(suggested) <= which < len(suggested):
+            # "Onde fica a segunda?" after partner suggestions: that partner's profile.
+            return self._profiles(snap, [suggested[which]], lang)
         earlier = earlier_request(message, history) if snap.companies else None
         if earlier is not None:
             # "And in Italy?" after a partner request: the same request, in this message's places,
@@ -379,6 +385,19 @@ class ChatService:
                    countries=", ".join(phrase("in_country", lang, n=str(n), country=code) for code, n in by_country.most_common()),
                    sectors=", ".join(s for s, _ in sectors.most_common(4)) or "-"),
             f"- {phrase('example_partner', lang)}"])
+
+    @staticmethod
+    def _suggested(snap: Snapshot, turns: list[dict], listed: bool) -> list[int]:
+        """The companies the last reply suggested, in its order (their lines start "- Name ("); with
+        `listed`, of the last reply that listed partners rather than showed one profile: "the
+        second" after a look at the first is the second of that list."""
+        profile = tuple(PHRASES["profile_intro"].values())
+        last = next((t["text"] for t in reversed(turns) if t["role"] == "assistant"
+                     and not (listed and t["text"].startswith(profile))), "")
+        if not snap.companies or "\n- " not in last:
+            return []
+        at = {pos: last.find(f"\n- {c.name} (") for pos, c in enumerate(snap.companies)}
+        return [pos for pos, i in sorted(at.items(), key=lambda t: t[1]) if i >= 0]
 
     @staticmethod
     def _profiles(snap: Snapshot, positions: list[int], lang: str):

@@ -136,6 +136,40 @@ def earlier_request(message: str, history: list[str]) -> str | None:
     return None
 
 
+# A follow-up about one of the partners just suggested: which one (an ordinal), and what about it (a
+# field of its profile, or "tell me more"). Matched on folded text.
+_ORDINALS = {
+    0: r"first|1st|primo|prima|primeiro|primeira|1o|1a",
+    1: r"second|2nd|secondo|seconda|segundo|segunda|2o|2a",
+    2: r"third|3rd|terzo|terza|terceiro|terceira|3o|3a",
+    -1: r"last|ultimo|ultima",
+}
+_PROFILE_FIELD = re.compile(
+    r"\b(?:certifi\w*|where|located|location|based|dove|sede|trova|onde|fica|localiz\w*|"
+    r"offer\w*|offr\w*|ofere\w*|sell\w*|vend\w*|make|makes|produc\w*|fabric\w*|"
+    r"seek\w*|looking|cerca\w*|procura\w*|employees?|dipendent\w*|funcionari\w*|"
+    r"sectors?|settor\w*|setor\w*|website|sito|site|"
+    r"more about|tell me more|details?|dettagli\w*|detalhes|di piu|mais sobre|saber mais)\b")
+_THAT_ONE = re.compile(r"\b(?:this|that|questa|questo|quella|quello|essa|esta|este|essa|esse|aquela|aquele)\s+"
+                       r"(?:company|firm|one|supplier|azienda|impresa|ditta|fornitore|empresa|fornecedor)\b|"
+                       r"\b(?:it|they|them|its|their)\b")
+
+
+def asks_about_a_partner(message: str) -> tuple[int | None, bool]:
+    """Which of the partners just suggested a short follow-up asks about, and whether it said so
+    with an ordinal: "Onde fica a segunda?" (1, True), "tell me more about that company" (0, False),
+    anything else (None, False)."""
+    folded = fold(message)
+    if len(folded.split()) > 12 or not _PROFILE_FIELD.search(folded):
+        return None, False
+    for which, words in _ORDINALS.items():
+        if re.search(rf"\b(?:{words})\b", folded):
+            return which, True
+    if _THAT_ONE.search(folded) or len(folded.split()) <= 4:
+        return 0, False  # "quali certificazioni ha?", "where is it?": the first suggested
+    return None, False
+
+
 def introduces_itself(message: str) -> bool:
     """A firm that says what it makes and asks for partners, or for something ("we make ball valves
     and need a foundry"), or for nothing else: a partner request. One that then asks the knowledge base
