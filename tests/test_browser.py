@@ -112,6 +112,23 @@ def test_chat_with_citations_and_partner_cards(stack, browser):
     page.close()
 
 
+def test_asking_about_a_company_and_a_suggested_partner_shows_its_card(stack, browser):
+    host, _ = stack
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(host + "/index.html")
+    page.click("button.launch")
+    ask(page, "Fale mais sobre a Forgiati Orobici")
+    last = page.locator(".msg.bot").last
+    assert last.locator(".card").first.get_attribute("data-company") == "it-forgiati-bergamo"
+    assert "Flange forgiate" in last.inner_text() and "@" not in last.inner_text()
+    ask(page, "Which companies make ball valves?")
+    listed = page.locator(".msg.bot").last.locator(".card")
+    second = listed.nth(1).get_attribute("data-company")
+    ask(page, "tell me more about the second one")
+    assert page.locator(".msg.bot").last.locator(".card").first.get_attribute("data-company") == second
+    page.close()
+
+
 def test_keyboard_only_on_a_phone(stack, browser):
     host, _ = stack
     page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
