@@ -436,6 +436,22 @@ def test_a_follow_up_about_a_suggested_partner_gets_that_partners_profile(assist
     assert resp.partners == [] and resp.grounded
 
 
+def test_the_askers_own_company_is_not_a_company_asked_for(shared_assistant):
+    from ponte.assistant.intent import asks_for_companies, own_offer, request_object
+
+    # Before, "I want to add my company to the directory" got a partner "for your request for “want
+    # to add my to the directory”", and "Our company needs a supplier of …" read the firm as a supplier.
+    for message in ("I want to add my company to the directory", "Voglio iscrivere la mia azienda"):
+        assert not asks_for_companies(message), message
+        assert shared_assistant.chat(ChatRequest(message=message)).partners == [], message
+    assert own_offer("Our company needs a supplier of forged flanges") is None
+    assert own_offer("We are a supplier of forged flanges") == ("forged flanges", "")
+    assert request_object("Our company needs a supplier of forged flanges") == "forged flanges"
+    assert request_object("La nostra azienda cerca un fornitore di flange") == "flange"
+    resp = shared_assistant.chat(ChatRequest(message="Our company needs a supplier of forged flanges"))
+    assert resp.partners and resp.partners[0].company_id == "it-forgiati-bergamo"
+
+
 def test_a_question_about_ponte_itself_gets_what_it_can_do(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="I'd like to know more about Ponte"))
     assert not resp.grounded and resp.citations == [] and resp.answer.startswith(phrase("help", "en")[:20])

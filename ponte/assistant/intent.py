@@ -73,12 +73,18 @@ def requests_partners(message: str) -> bool:
         or bool(_FAVOUR.search(text) and _ASKS_FOR_COMPANIES.search(text))
 
 
+# The asker's own firm ("add my company to the directory", "iscrivere la mia azienda", "cadastrar a
+# minha empresa") is not a firm asked for.
+_POSSESSED = re.compile(r"\b(?:my|our|mia|mio|nostra|nostro|minha|meu|nossa|nosso)\s+(?:own\s+)?"
+                        r"(?:compan(?:y|ies)|firm|business|azienda|impresa|ditta|empresa|fabrica|officina)\b")
+
+
 def asks_for_companies(message: str) -> bool:
     if own_offer(message) is not None:  # "we are a company that …": judged on what follows
         return introduces_itself(message)
     if sought_by_others(message) is not None:
         return True
-    text = fold(message)
+    text = _POSSESSED.sub(" ", fold(message))
     return bool(_ASKS_FOR_COMPANIES.search(text) or _SEEKING.search(text))
 
 
@@ -283,6 +289,7 @@ a an the of for to that who which with some any what where whose how you know
 un una uno di del della dei degli delle per che il lo la i gli le quale quali chi dove come cosa conoscete conosci
 um uma de do da dos das para pra pro que o os as com qual quais quem onde como voce voces conhece conhecem
 help find finding locate trovare cercare aiuto aiutarci encontrar achar ajuda ajudar
+need needs require requires serve servono precisa cerca cercano procura procuram busca buscam
 can could may recommend suggest potete potreste puoi potresti aiutarmi aiutare aiutateci sapete indicare indicarmi
 consigliare consigliarmi suggerire pode podem poderiam sabem indicar recomendar sugerir ajudem ajude
 hello good morning would like know whether there any have has tell please also other another else
@@ -328,10 +335,12 @@ def _object_of(message: str) -> tuple[int, str]:
         if m.start() <= max(end, base) + 40:
             end = max(end, m.end())
     kept_before = ""
-    for m in _ASKS_FOR_COMPANIES.finditer(folded):
+    # The asker's own firm ("our company needs …", "la nostra azienda cerca …") is part of the lead.
+    unowned = _POSSESSED.sub(lambda o: " " * len(o.group(0)), folded)
+    for m in _ASKS_FOR_COMPANIES.finditer(unowned):
         if m.start() > max(end, base) + 40:  # leads come first; a later "company" is part of the object
             break
-        before = [w for w in re.findall(r"[^\W\d_]+", folded[end:m.start()])
+        before = [w for w in re.findall(r"[^\W\d_]+", unowned[end:m.start()])
                   if len(w) >= 3 and w not in _LEAD_FILLER and not w.startswith(COUNTRY_STEMS)]
         if before:  # the object came first: keep it, drop only the company word
             kept_before = message[end:m.start()]
@@ -364,7 +373,7 @@ _SEEKERS = re.compile(
 _HOW_MANY = re.compile(r"^\W*(?:how many|quant[aeio]s?)\b")
 _TO_DO = re.compile(r"^to\b")
 _INFINITIVE = re.compile(r"^(?:(?:di|de|a)\s+)?[^\W\d_]{2,}(?:are|ere|ire|ar|er|ir)\b")
-_DEFINITE = frozenset("the il lo la i gli le l o a os as".split())
+_DEFINITE = frozenset("the il lo la i gli le l o a os as our my nostra nostro mia mio minha meu nossa nosso".split())
 
 
 @lru_cache(maxsize=4096)
@@ -412,6 +421,8 @@ _WE_MAKE = (r"(?:we (?:make|produce|manufacture|supply|offer|sell|provide|design
             r"fazemos(?! parte))")
 _MAKER = (r"(?:manufacturers?|producers?|makers?|suppliers?|factory|produttor[ei]|fornitor[ei]|costruttor[ei]|"
           r"fabbricant[ei]|fabbrica|fabricantes?|fornecedor(?:es|a)?|produtor(?:es|a)?|fabrica)")
+# "Our company needs a supplier of …" asks for that supplier: it does not say the firm is one.
+_WANTS = r"(?:needs?|seeks?|wants?|requires?|has|have|cerca\w*|serve|servono|vuole|ha|hanno|procura\w*|precisa\w*|busca\w*|quer\w*|tem)"
 _OWN_OFFER = [
     # "we are a company from Bergamo that produces …", "siamo un'azienda che produce …", "somos uma escola que forma …"
     re.compile(rf"\b{_SELF}\b{_GAP}{{0,60}}?\b(?:that|which|who|che|que)\s+{_MAKES}\s+(?P<x>.+)"),
@@ -420,7 +431,7 @@ _OWN_OFFER = [
     # "we make …", "produciamo …", "fabricamos …"
     re.compile(rf"\b{_WE_MAKE}\s+(?P<x>.+)"),
     # "we are a manufacturer of …", "siamo produttori di …", "somos um fabricante de …"
-    re.compile(rf"\b{_SELF}\s+(?:(?:an?|un|una|un'|uma?|dei|degli|delle)\s+)?(?:[^\W\d_]+\s+){{0,2}}?{_MAKER}\s+"
+    re.compile(rf"\b{_SELF}\s+(?:(?:an?|un|una|un'|uma?|dei|degli|delle)\s+)?(?:(?!{_WANTS}\b)[^\W\d_]+\s+){{0,2}}?{_MAKER}\s+"
                r"(?:of|di|del|della|dei|delle|degli|de|da|do|dos|das)\s+(?P<x>.+)"),
     # "siamo un'officina specializzata nella revisione …", "somos uma empresa especializada em …"
     re.compile(rf"\b{_SELF}\b{_GAP}{{0,60}}?\b(?:speciali[sz]ed|specializzat[aoie]|especializad[oa]s?)\s+"
