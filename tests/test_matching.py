@@ -452,6 +452,23 @@ def test_the_askers_own_company_is_not_a_company_asked_for(shared_assistant):
     assert resp.partners and resp.partners[0].company_id == "it-forgiati-bergamo"
 
 
+def test_a_firm_that_says_what_it_is_is_read_as_its_offer_and_its_home_is_not_where_it_seeks(shared_assistant):
+    from ponte.assistant.intent import own_offer
+
+    assert own_offer("Siamo una carpenteria metallica di Brescia e cerchiamo clienti in Brasile") == \
+        ("carpenteria metallica", "e cerchiamo clienti in Brasile")
+    assert own_offer("We are a small machining shop in Monza looking for customers in Pernambuco") == \
+        ("small machining", "looking for customers in Pernambuco")
+    assert own_offer("Somos uma empresa") is None and own_offer("We are a company looking for valves") is None
+    # Before, a Lombard bolt maker was suggested to a Brescia firm looking for customers in Brazil, "for
+    # your request for “Siamo una carpenteria metal…”".
+    resp = shared_assistant.chat(ChatRequest(message="Siamo una carpenteria metallica di Brescia e cerchiamo clienti in Brasile"))
+    assert all(p.country == "BR" for p in resp.partners)
+    assert resp.partners or resp.answer.endswith(phrase("no_partners", "it"))
+    resp = shared_assistant.chat(ChatRequest(message="We are a small machining shop in Monza looking for customers in Pernambuco"))
+    assert all(p.region == "Pernambuco" for p in resp.partners)
+
+
 def test_a_question_about_ponte_itself_gets_what_it_can_do(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="I'd like to know more about Ponte"))
     assert not resp.grounded and resp.citations == [] and resp.answer.startswith(phrase("help", "en")[:20])

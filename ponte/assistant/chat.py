@@ -369,7 +369,10 @@ class ChatService:
         if evidence or partners:
             composed = self.core.answerer.compose(message, lang, evidence, partners)
             if composed.citations:
-                return composed.answer, composed.citations, partners, True
+                answer = composed.answer
+                if not partners and snap.companies and requests_partners(message):
+                    answer += "\n" + phrase("no_partners", lang)  # the request is told that no profile meets it
+                return answer, composed.citations, partners, True
         return phrase("not_grounded", lang), [], [], False
 
     @staticmethod

@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 
 from ..index.lexical import STOPWORDS, fold
-from .places import COUNTRY_STEMS, without_places  # a country in a lead ("uma empresa italiana que…") is where, not what
+from .places import COUNTRY_STEMS, places_named, without_places  # a country in a lead ("uma empresa italiana que…") is where, not what
 
 # Nouns for companies and roles in a supply chain, in the three languages (accent-folded).
 # "partnership"/"parceria"/"partenariato" are about the programme, not a request for firms.
@@ -423,6 +423,10 @@ _MAKER = (r"(?:manufacturers?|producers?|makers?|suppliers?|factory|produttor[ei
           r"fabbricant[ei]|fabbrica|fabricantes?|fornecedor(?:es|a)?|produtor(?:es|a)?|fabrica)")
 # "Our company needs a supplier of …" asks for that supplier: it does not say the firm is one.
 _WANTS = r"(?:needs?|seeks?|wants?|requires?|has|have|cerca\w*|serve|servono|vuole|ha|hanno|procura\w*|precisa\w*|busca\w*|quer\w*|tem)"
+# Words that end the account of what a firm is ("… di Brescia", "… that …", "… looking for …").
+_NOT_WHAT = (r"(?:and|e|ed|that|which|who|che|que|from|in|of|di|da|de|do|dos|das|della|del|em|no|na|with|con|com|"
+             r"based|located|looking|interested|cerc\w*|procur\w*|busc\w*|company|firm|business|empresa|azienda|"
+             r"impresa|ditta|partner|parceir\w*)")
 _OWN_OFFER = [
     # "we are a company from Bergamo that produces …", "siamo un'azienda che produce …", "somos uma escola que forma …"
     re.compile(rf"\b{_SELF}\b{_GAP}{{0,60}}?\b(?:that|which|who|che|que)\s+{_MAKES}\s+(?P<x>.+)"),
@@ -442,7 +446,11 @@ _OWN_OFFER = [
     # "somos uma empresa de manutenção industrial", "siamo un'azienda di stampaggio" (not "… di Brescia")
     re.compile(rf"\b{_SELF}\s+(?:an?|un|una|un'|uma?)\s*(?:company|firm|business|empresa|azienda|impresa|ditta)\s+"
                r"(?:of|in|di|del|della|dei|delle|de|da|do|dos|das)\s+(?P<x>.+)"),
+    # "siamo una carpenteria metallica di Brescia", "somos uma metalúrgica de Caruaru": what the firm is
+    re.compile(rf"\b{_SELF}\s+(?:una|uno|uma|un'|un|um|an|a)\b\s*(?P<x>(?:(?!{_NOT_WHAT}\b)[^\W\d_][\w'-]*\s*){{1,4}})"),
 ]
+_HOME = re.compile(r"\s*,?\s*(?:(?:con sede|based|located|com sede|sediad[ao]|localizad[ao])\s+)?"
+                   r"(?:di|de|da|do|from|in|em|at|a|na|no|nel|nella)\s+(?P<place>[^\W\d_]+)")
 # What ends the account of one's own product: a clause boundary, or the request that follows it.
 _OWN_END = re.compile(r"[.!?;:,]|\s(?:and|e|ed)\s+(?=(?:we|are|is|siamo|stiamo|estamos|queremos|vogliamo|want|seek|"
                       r"need|cerc|procur|busc|precis)\w*)|\b(?:looking|seeking|searching|cerchiamo|cerco|procuramos|"
@@ -468,7 +476,13 @@ def own_offer(message: str) -> tuple[str, str] | None:
         # What is left once places are gone must name something ("un'azienda di Brescia" names none).
         if not re.search(r"[^\W\d_]{3,}", without_places(offer, keep_all=False)):
             continue
-        rest = " ".join((message[:m.start()] + " " + message[stop:]).strip(" ,;:.").split())
+        # The rest after all the pattern read ("we are a machining *shop* in Monza …" goes on after "shop").
+        after = m.end() if m.end("x") < m.end() else stop
+        # Where the firm is ("… di Brescia e cerchiamo clienti in Brasile") is not where it wants partners.
+        home = _HOME.match(folded, after)
+        if home and places_named(home.group("place"))[0] | places_named(home.group("place"))[1]:
+            after = home.end()
+        rest = " ".join((message[:m.start()] + " " + message[after:]).strip(" ,;:.").split())
         # Of the rest, the sentences that ask for something, when some do: a greeting or who is
         # writing ("Salve, sono Luca di una carpenteria di Lecco.") is not what the firm seeks.
         asking = [p for p in _SENTENCE_END.split(rest)
