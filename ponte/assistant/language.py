@@ -203,6 +203,16 @@ PHRASES = {
         "it": "corrispondenza parziale: ciò che cerca di più vicino alla vostra offerta è “{need}”",
         "pt": "correspondência parcial: o que procura de mais próximo da sua oferta é “{need}”",
     },
+    "partial_seek_asked": {
+        "en": "a partial fit: what it seeks closest to your request is “{need}”",
+        "it": "corrispondenza parziale: ciò che cerca di più vicino alla vostra richiesta è “{need}”",
+        "pt": "correspondência parcial: o que procura de mais próximo do seu pedido é “{need}”",
+    },
+    "seeks_nothing_asked": {
+        "en": "a partial fit: its profile states no need for what you asked about",
+        "it": "corrispondenza parziale: il suo profilo non indica di cercare ciò che avete chiesto",
+        "pt": "correspondência parcial: o perfil não indica que procura o que você perguntou",
+    },
     "seeks_nothing_offered": {
         "en": "a partial fit: its profile states no need for what you offer",
         "it": "corrispondenza parziale: il suo profilo non indica di cercare ciò che offrite",

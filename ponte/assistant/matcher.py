@@ -405,7 +405,7 @@ class Matcher:
         row = self._best_row(snap, own.vector, self._tables(snap)["seek"], pos)
         if row < 0 or not np.isfinite(wanting):
             if own.generic:
-                reasons.append(phrase("seeks_nothing_offered", lang))
+                reasons.append(phrase("seeks_nothing_asked" if own.asked else "seeks_nothing_offered", lang))
                 return "partial"
             return None
         z = offer_z(snap, own_raw, written, pos, local=True, role="seek") if own_raw is not None else float("-inf")
@@ -414,7 +414,7 @@ class Matcher:
                                   need=snap.cv_text[row], offer=clip(own.text, 80)))
             return "strong" if z >= STRONG_FIT_Z else "good"
         if own.generic:
-            reasons.append(phrase("partial_seek", lang, need=snap.cv_text[row]))
+            reasons.append(phrase("partial_seek_asked" if own.asked else "partial_seek", lang, need=snap.cv_text[row]))
             return "partial"
         return None
 
