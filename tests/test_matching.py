@@ -469,6 +469,19 @@ def test_a_firm_that_says_what_it_is_is_read_as_its_offer_and_its_home_is_not_wh
     assert all(p.region == "Pernambuco" for p in resp.partners)
 
 
+def test_fits_are_judged_against_the_best_company_anywhere_not_only_the_filtered_ones(assistant):
+    # No Brazilian profile makes forged flanges: before, "e no Brasil?" offered a shipyard as a good fit.
+    first = assistant.chat(ChatRequest(message="Procuro fornecedor de flanges forjados"))
+    assert first.partners and first.partners[0].company_id == "it-forgiati-bergamo"
+    resp = assistant.chat(ChatRequest(message="e no Brasil?", conversation_id=first.conversation_id))
+    assert all(p.country == "BR" and p.fit == "partial" for p in resp.partners)
+    assert not resp.partners or resp.answer.startswith(phrase("partners_intro_weak", "pt"))
+    matches = assistant.match(MatchRequest(need="flanges forjados", k=3, filters=Filters(country=["BR"]))).matches
+    assert matches and all(m.fit == "partial" for m in matches)
+    # What a request seeks must itself stand out for the offer, not only its lead ("I am looking for a supplier").
+    assert assistant.chat(ChatRequest(message="I am looking for a supplier of organic baby food")).partners == []
+
+
 def test_a_question_about_ponte_itself_gets_what_it_can_do(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="I'd like to know more about Ponte"))
     assert not resp.grounded and resp.citations == [] and resp.answer.startswith(phrase("help", "en")[:20])

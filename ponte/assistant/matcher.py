@@ -360,14 +360,18 @@ class Matcher:
         if own is not None and own.generic and (countries or regions):
             # "We make …; looking for partners in Italy": the place is all that is asked, a condition.
             score[~placed] = -np.inf
+        # Fits are judged against the best company anywhere, not only among those the filters keep:
+        # "and in Brazil?" where no Brazilian firm makes forged flanges gets partial fits, not good ones.
+        unfiltered = self._shortlist(score, k) if filters is not None else np.zeros(0, dtype=np.int64)
         score[~filter_mask(snap, filters)] = -np.inf
 
         need_folded = fold(asked)
         wanted = clip(sought, 80) if sought else request_object(need)  # `sought` is already the object
         matches = []
         shortlist = self._shortlist(score, k)
-        top_fit = float(np.nanmax(offer_fit[shortlist])) if len(shortlist) and np.isfinite(offer_fit[shortlist]).any() else 0.0
-        zs = {int(pos): offer_z(snap, raw, written or lang, int(pos)) for pos in shortlist} if raw is not None else {}
+        judged = np.union1d(shortlist, unfiltered).astype(np.int64)
+        top_fit = float(np.nanmax(offer_fit[judged])) if len(judged) and np.isfinite(offer_fit[judged]).any() else 0.0
+        zs = {int(pos): offer_z(snap, raw, written or lang, int(pos)) for pos in judged} if raw is not None else {}
         top_z = max(zs.values(), default=float("-inf"))
         top_wanting = float(np.nanmax(wanting[shortlist])) if len(shortlist) and np.isfinite(wanting[shortlist]).any() else 0.0
         for pos in shortlist:
