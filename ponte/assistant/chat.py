@@ -27,7 +27,7 @@ from .intent import (addressed_to_the_assistant, asks_about_a_partner, asks_for_
                      earlier_request, request_and_question, requests_partners, says_nothing_of_its_own, seeks_partners, small_talk,
                      without_instructions)
 from .language import PHRASES, guess_language, phrase
-from .matcher import certifications_named, wants
+from .matcher import certifications_named, to_match, wants
 from .places import place_filters, without_places
 from .named import companies_named
 from .smalltalk import Conversational, SmallTalk, names_known_words
@@ -113,10 +113,9 @@ class ChatService:
     def conversational(self, snap: Snapshot, message: str) -> Conversational | None:
         """Thanks, a greeting, a farewell or an acknowledgement that the word rules of
         `small_talk` do not know ("Obrigado pela ajuda, foi muito útil"), or a follow-up that only
-        asks for more ("Conte mais"), told by meaning. A
-        message that asks for firms or contacts, or addresses the assistant, is never one, nor one
-        that names something the knowledge base holds: a lone word ("Perfis", "Pernambuco") sits as
-        near the short examples as thanks do."""
+        asks for more ("Conte mais"), told by meaning. A message that asks for firms or contacts,
+        or addresses the assistant, is never one, nor one that names something the knowledge base
+        holds: a lone word ("Perfis", "Pernambuco") sits as near the short examples as thanks do."""
         if asks_for_companies(message) or requests_partners(message) or asks_for_contacts(message) \
                 or addressed_to_the_assistant(message) or names_known_words(message, snap.vocabulary):
             return None
@@ -425,8 +424,7 @@ class ChatService:
             lines.extend(f"  {line} [{n}]" for line in said)
             citations.append(Citation(source_id=c.id, title=c.name, snippet=clip(c.description, 320), score=1.0,
                                       url=c.website))
-            cards.append(Match(company_id=c.id, name=c.name, country=c.country, region=c.region or "",
-                               sectors=list(c.sectors), score=1.0, reasons=said[:2] or [clip(c.description, 140)]))
+            cards.append(to_match(c, 1.0, said[:2] or [clip(c.description, 140)]))
         return "\n".join(lines), citations, cards, True
 
     def _quotes(self, snap: Snapshot, reading: Reading, question: str, asker: str) -> list[Evidence]:

@@ -303,7 +303,7 @@ class Matcher:
             sectors = sorted(set(company.sectors) & set(other.sectors))
             self._common_reasons(reasons, other, lang, sectors, certs, self.cross_border and bool(cross[pos]),
                                  set(company.partnership) & set(other.partnership))
-            matches.append(_to_match(other, s, reasons, fit_label))
+            matches.append(to_match(other, s, reasons, fit_label))
         return matches
 
     # --- by free-text need ------------------------------------------------------------------
@@ -399,7 +399,7 @@ class Matcher:
             self._common_reasons(reasons, other, lang, [], certs, False, set())
             if placed[pos]:
                 reasons.append(phrase("in_region", lang, region=other.region or other.country, country=other.country))
-            matches.append(_to_match(other, float(score[pos]), reasons, fit))
+            matches.append(to_match(other, float(score[pos]), reasons, fit))
         return matches
 
     def _wants_reason(self, snap: Snapshot, reasons: list[str], own: OwnOffer, own_raw: np.ndarray | None, written: str,
@@ -501,6 +501,6 @@ def without_own_product(text: str) -> str:
     return cut if len(re.findall(r"[^\W\d_]{3,}", cut)) >= 2 else text
 
 
-def _to_match(c: CompanyProfile, score: float, reasons: list[str], fit: str | None = None) -> Match:
+def to_match(c: CompanyProfile, score: float, reasons: list[str], fit: str | None = None) -> Match:
     return Match(company_id=c.id, name=c.name, country=c.country, region=c.region or "",
                  sectors=list(c.sectors), score=round(float(score), 4), reasons=reasons, fit=fit)
