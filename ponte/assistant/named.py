@@ -18,6 +18,8 @@ from .places import without_places
 # Legal forms, written with or without dots ("S.p.A.", "Ltda", "S/A"): not part of what a name says.
 _LEGAL = frozenset("spa srl srls sa ltda ltd llc inc gmbh ag plc eireli epp me snc sas scarl coop co".split())
 MAX_NAMED = 3
+# What comes before the first word of a sentence (or of a quotation): a capital there names nothing.
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s*|[“\"'(]\s*)$")
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,13 @@ def companies_named(snap: Snapshot, message: str) -> list[int]:
     found: dict[int, int] = {}  # company position -> where the message names it
     # A distinctive word counts when written as a name is, with a capital inside a sentence: many
     # are words too ("guarnizioni", "energia"), and "cerco guarnizioni per pompe" names no firm.
-    for m in re.finditer(r"[^\W\d_]+", re.sub(r"(?<=\w)[./](?=\w)", "", message)):
+    plain = re.sub(r"(?<=\w)[./](?=\w)", "", message)  # "S.p.A." -> "SpA", as in `_words`
+    for m in re.finditer(r"[^\W\d_]+", plain):
         w = fold(m.group(0))
         pos = index.distinctive.get(w)
-        if pos is not None and w not in snap.doc_words and m.group(0)[0].isupper() and not re.search(r"(?:^|[.!?:]\s*|[“\"'(]\s*)$", message[:m.start()]):
-            found.setdefault(pos, text.index(f" {w} "))
+        if pos is None or w in snap.doc_words or not m.group(0)[0].isupper() or _SENTENCE_START.search(plain[:m.start()]):
+            continue
+        found.setdefault(pos, text.index(f" {w} "))
     for pos, name in enumerate(index.names):
         if name and len(name) >= 6 and f" {name} " in text:
             found.setdefault(pos, text.index(f" {name} "))
