@@ -284,7 +284,7 @@ class Matcher:
             if len(column) and column.max() > -1:
                 i = int(np.argmax(column))
                 row = self._best_row(snap, my_seeks[i], tables["offer"], pos)
-                need = my_needs[i] if i < len(my_needs) else clip(company.description)
+                need = my_needs[i] if i < len(my_needs) else clip(company.description, 140)
                 z = offer_z(snap, snap.cv_raw[seek_rows[i]], str(snap.cv_lang[seek_rows[i]]), pos)
                 if column[i] >= PARTIAL_FIT * top_fit or z >= STRONG_FIT_Z:
                     reasons.append(phrase("offers_for_need", lang, offer=snap.cv_text[row], need=need))
@@ -394,7 +394,7 @@ class Matcher:
                 reasons.append(phrase("partial_fit", lang, offer=snap.cv_text[row]))
                 fit = fit or "partial"
             else:
-                reasons.append(phrase("profile_fit", lang, text=clip(other.description)))
+                reasons.append(phrase("profile_fit", lang, text=clip(other.description, 140)))
             certs = [c for c in other.certifications if fold(c) in need_folded]
             self._common_reasons(reasons, other, lang, [], certs, False, set())
             if placed[pos]:
