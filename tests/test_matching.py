@@ -482,6 +482,18 @@ def test_fits_are_judged_against_the_best_company_anywhere_not_only_the_filtered
     assert assistant.chat(ChatRequest(message="I am looking for a supplier of organic baby food")).partners == []
 
 
+def test_a_greeting_clause_is_neither_the_question_nor_in_the_way_of_the_request(shared_assistant):
+    from ponte.assistant.intent import request_and_question, requests_partners, without_greeting
+
+    assert without_greeting("Bom dia, tudo bem? Preciso de usinagem CNC") == "Preciso de usinagem CNC"
+    assert requests_partners("Hello! Which Brazilian companies make wind towers?")
+    assert request_and_question("Bom dia, tudo bem? Preciso de usinagem CNC") is None
+    # Before, "tudo bem?" was read as a question for the documents: "the knowledge base does not cover
+    # this question", then the partners.
+    resp = shared_assistant.chat(ChatRequest(message="Bom dia, tudo bem? Preciso de usinagem CNC"))
+    assert resp.partners and not resp.answer.startswith(phrase("not_grounded", "pt"))
+
+
 def test_a_question_about_ponte_itself_gets_what_it_can_do(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="I'd like to know more about Ponte"))
     assert not resp.grounded and resp.citations == [] and resp.answer.startswith(phrase("help", "en")[:20])

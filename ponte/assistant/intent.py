@@ -66,9 +66,20 @@ _FAVOUR = re.compile(
 )
 
 
+def without_greeting(message: str) -> str:
+    """The message without the greetings that open it ("Hello! Which companies …", "Bom dia, tudo
+    bem? Preciso de …"), each a clause of conversational words only."""
+    for _ in range(3):
+        m = re.match(r"\s*([^!?.,;]+)[!?.,;]+\s*(\S.*)$", message, re.S)
+        if not m or not _only(re.findall(r"[^\W\d_]+", fold(m.group(1))), _CONVERSATIONAL):
+            break
+        message = m.group(2)
+    return message
+
+
 def requests_partners(message: str) -> bool:
     """A request for partners, or a question that asks which firms (or who) do something."""
-    text = fold(message)
+    text = fold(without_greeting(message))
     return seeks_partners(message) or bool(_WHICH.match(text)) or bool(_WHO.match(text) and asks_for_companies(message)) \
         or bool(_FAVOUR.search(text) and _ASKS_FOR_COMPANIES.search(text))
 
@@ -107,7 +118,7 @@ def request_and_question(message: str) -> tuple[str, str] | None:
 
     asked = [p for p in parts if requests(p)]
     questions = [p for p in parts if p.endswith("?") and p not in asked and not asks_for_companies(p)
-                 and own_offer(p) is None]
+                 and own_offer(p) is None and not small_talk(p)]
     if not asked or not questions:
         return None
     return " ".join(asked), " ".join(questions)
@@ -192,7 +203,8 @@ _CONVERSATIONAL = frozenset("""
 hello hi hey hiya thanks thank you ok okay yes no please help bye goodbye good morning evening afternoon night
 cheers great cool fine sure test testing what who are
 ciao grazie mille salve buongiorno buonasera buonanotte si no prego aiuto aiutami arrivederci va bene
-ola oi obrigado obrigada bom boa dia tarde noite sim nao por favor ajuda ajude tchau valeu tudo legal
+ola oi obrigado obrigada bom boa dia tarde noite sim nao por favor ajuda ajude tchau valeu tudo legal bem
+how come stai sta va vai going
 """.split())
 # Questions about Ponte itself ("What can you do?", "Chi sei?", "O que você pode fazer?"): every
 # word is one of these or conversational, and one of them addresses the assistant (`_YOU`).
