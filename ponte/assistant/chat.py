@@ -29,7 +29,7 @@ from .intent import (addressed_to_the_assistant, asks_about_a_partner, asks_for_
 from .language import PHRASES, guess_language, phrase
 from .matcher import certifications_named, to_match, wants
 from .places import place_filters, without_places
-from .named import companies_named
+from .named import companies_listed, companies_named
 from .smalltalk import Conversational, SmallTalk, names_known_words
 
 if TYPE_CHECKING:
@@ -402,10 +402,7 @@ class ChatService:
         profile = tuple(PHRASES["profile_intro"].values())
         last = next((t["text"] for t in reversed(turns) if t["role"] == "assistant"
                      and not (listed and t["text"].startswith(profile))), "")
-        if not snap.companies or "\n- " not in last:
-            return []
-        at = {pos: last.find(f"\n- {c.name} (") for pos, c in enumerate(snap.companies)}
-        return [pos for pos, i in sorted(at.items(), key=lambda t: t[1]) if i >= 0]
+        return companies_listed(snap, last)
 
     @staticmethod
     def _profiles(snap: Snapshot, positions: list[int], lang: str):

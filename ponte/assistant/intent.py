@@ -155,12 +155,12 @@ def earlier_request(message: str, history: list[str]) -> str | None:
 
 # A follow-up about one of the partners just suggested: which one (an ordinal), and what about it (a
 # field of its profile, or "tell me more"). Matched on folded text.
-_ORDINALS = {
+_ORDINALS = {which: re.compile(rf"\b(?:{words})\b") for which, words in {
     0: r"first|1st|primo|prima|primeiro|primeira|1o|1a",
     1: r"second|2nd|secondo|seconda|segundo|segunda|2o|2a",
     2: r"third|3rd|terzo|terza|terceiro|terceira|3o|3a",
     -1: r"last|ultimo|ultima",
-}
+}.items()}
 _PROFILE_FIELD = re.compile(
     r"\b(?:certifi\w*|where|located|location|based|dove|sede|trova|onde|fica|localiz\w*|"
     r"offer\w*|offr\w*|ofere\w*|sell\w*|vend\w*|make|makes|produc\w*|fabric\w*|"
@@ -179,8 +179,8 @@ def asks_about_a_partner(message: str) -> tuple[int | None, bool]:
     folded = fold(message)
     if len(folded.split()) > 12 or not _PROFILE_FIELD.search(folded):
         return None, False
-    for which, words in _ORDINALS.items():
-        if re.search(rf"\b(?:{words})\b", folded):
+    for which, ordinal in _ORDINALS.items():
+        if ordinal.search(folded):
             return which, True
     if _THAT_ONE.search(folded) or len(folded.split()) <= 4:
         return 0, False  # "quali certificazioni ha?", "where is it?": the first suggested
@@ -492,7 +492,7 @@ def own_offer(message: str) -> tuple[str, str] | None:
         after = m.end() if m.end("x") < m.end() else stop
         # Where the firm is ("… di Brescia e cerchiamo clienti in Brasile") is not where it wants partners.
         home = _HOME.match(folded, after)
-        if home and places_named(home.group("place"))[0] | places_named(home.group("place"))[1]:
+        if home and any(places_named(home.group("place"))):
             after = home.end()
         rest = " ".join((message[:m.start()] + " " + message[after:]).strip(" ,;:.").split())
         # Of the rest, the sentences that ask for something, when some do: a greeting or who is

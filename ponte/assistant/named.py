@@ -26,10 +26,16 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s*|[“\"'(]\s*)$")
 class NameIndex:
     names: tuple[str, ...]                 # per company: its folded name words, legal form aside, space-joined
     distinctive: dict[str, int]            # a name word found nowhere else -> that company's position
+    positions: dict[str, int]              # a company's name as written -> its position
+
+
+def _plain(text: str) -> str:
+    """Dots and slashes inside a word dropped: "S.p.A." -> "SpA", "S/A" -> "SA"."""
+    return re.sub(r"(?<=\w)[./](?=\w)", "", text)
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+", fold(re.sub(r"(?<=\w)[./](?=\w)", "", text)))
+    return re.findall(r"[^\W\d_]+", fold(_plain(text)))
 
 
 def _name_words(name: str) -> list[str]:
@@ -37,7 +43,7 @@ def _name_words(name: str) -> list[str]:
 
 
 def name_index(snap: Snapshot) -> NameIndex:
-    """Built on first use after the companies changed (0.4 s for 10,000 profiles), kept while they do not."""
+    """Built on first use after the companies changed, kept while they do not (carried by the snapshot)."""
     index = snap.name_index
     if index is not None and index[0] is snap.companies:
         return index[1]
@@ -53,7 +59,8 @@ def name_index(snap: Snapshot) -> NameIndex:
     distinctive = {w: next(iter(pos)) for w, pos in owners.items()
                    if len(pos) == 1 and len(w) >= 4 and w not in elsewhere and w not in STOPWORDS
                    and without_places(w, keep_all=False)}
-    built = NameIndex(tuple(" ".join(ws) for ws in names), distinctive)
+    built = NameIndex(tuple(" ".join(ws) for ws in names), distinctive,
+                      {c.name: pos for pos, c in enumerate(snap.companies)})
     snap.name_index = (snap.companies, built)
     return built
 
@@ -68,7 +75,7 @@ def companies_named(snap: Snapshot, message: str) -> list[int]:
     found: dict[int, int] = {}  # company position -> where the message names it
     # A distinctive word counts when written as a name is, with a capital inside a sentence: many
     # are words too ("guarnizioni", "energia"), and "cerco guarnizioni per pompe" names no firm.
-    plain = re.sub(r"(?<=\w)[./](?=\w)", "", message)  # "S.p.A." -> "SpA", as in `_words`
+    plain = _plain(message)
     for m in re.finditer(r"[^\W\d_]+", plain):
         w = fold(m.group(0))
         pos = index.distinctive.get(w)
@@ -79,3 +86,17 @@ def companies_named(snap: Snapshot, message: str) -> list[int]:
         if name and len(name) >= 6 and f" {name} " in text:
             found.setdefault(pos, text.index(f" {name} "))
     return [pos for pos, _ in sorted(found.items(), key=lambda t: t[1])][:MAX_NAMED]
+
+
+def companies_listed(snap: Snapshot, reply: str) -> list[int]:
+    """Positions of the companies a reply lists, in its order: each on a line "- Name (place): …"."""
+    if not snap.companies:
+        return []
+    positions = name_index(snap).positions
+    listed = []
+    for line in re.findall(r"^- (.+)$", reply, re.M):
+        # A name may hold a parenthesis of its own ("Arranjo … (exemplo) (Pernambuco, BR)").
+        name = next((line[:m.start()] for m in re.finditer(r" \(", line) if line[:m.start()] in positions), None)
+        if name is not None:
+            listed.append(positions[name])
+    return listed
