@@ -8,11 +8,11 @@ with any passage, so "Perfeito, obrigado!" cleared the answering cut and was ans
 So meaning decides, measured like the answering cut: `conversation.json` ships examples of each
 kind in the three languages, and a message is conversation when its closest example stands
 `Z_CONVERSATION` standard deviations above where real questions land, the shipped off-topic
-questions (`offtopic.json`) giving that null distribution. A lone word sits near the short examples
-as thanks do ("Perfis" stood 4.9 deviations above), so a message that names a word the knowledge
-base holds is never conversation (`names_known_words`). Of the 852 questions and needs of the
-evaluation sets, none is taken for conversation; of the 26 messages of eval/conversation.jsonl,
-written apart from the examples, 20 are (and all 26 are declined: `ponte eval eval/conversation.jsonl`).
+questions (`offtopic.json`) giving that null distribution. A lone word sits as near the short
+examples as thanks do ("Perfis" as near as "Perfeito"), so a message that names a word the knowledge
+base holds is never conversation (`names_known_words`). None of the evaluation sets' questions and
+needs is taken for conversation (`scripts/readings`), and all 26 messages of eval/conversation.jsonl,
+written apart from the examples, are declined (`ponte eval eval/conversation.jsonl`).
 
 Short follow-ups that ask for more ("Conte mais", "why?") are examples too, of the kind "more":
 a message closest to one of them is read with the previous question instead of alone.
