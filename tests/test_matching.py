@@ -522,3 +522,58 @@ def test_a_short_message_that_reads_as_several_languages_keeps_the_conversations
 
     assert guess_language("e in Brasile?", "it") == ("it", False)
     assert guess_language("e no Brasil?", "it")[0] == "pt" and guess_language("and in Italy?", "pt")[0] == "en"
+
+
+@pytest.mark.parametrize("text, sectors", [
+    ("List of companies in the wind sector", {"wind"}),
+    ("Empresas de Pernambuco do setor naval", {"naval-offshore"}),
+    ("Quali aziende operano nel settore aerospaziale?", {"aerospace"}),
+    ("automotive suppliers in Lombardy", {"automotive"}),
+    ("aziende eoliche e della filiera automotive", {"wind", "automotive"}),
+    ("Fornecedores do setor de petróleo e gás", {"petrochemical"}),
+    # A sector's name inside a product asks for the product, not for the sector.
+    ("quadri elettrici navali certificati RINA", set()),
+    ("gearbox overhaul for wind turbines", set()),
+    ("Why is the metal-mechanical process important?", set()),
+])
+def test_a_sector_is_asked_for_only_beside_a_word_for_sectors_or_firms(text, sectors):
+    from ponte.assistant.sectors import sectors_named
+
+    assert sectors_named(text) == sectors
+
+
+@pytest.mark.parametrize("message, lang, sector, country, cert", [
+    ("Quali aziende operano nel settore aerospaziale?", "it", "aerospace", None, None),
+    ("Empresas de Pernambuco do setor naval", "pt", "naval-offshore", "BR", None),
+    ("List of companies in the wind sector", "en", "wind", None, None),
+    ("Which Italian companies are certified ISO 9001?", "en", None, "IT", "ISO 9001"),
+])
+def test_a_request_of_conditions_only_gets_the_firms_that_meet_them_all(shared_assistant, message, lang, sector,
+                                                                         country, cert):
+    reply = shared_assistant.chat(ChatRequest(message=message))
+    assert reply.partners and reply.grounded
+    companies = {c.id: c for c in shared_assistant.snapshot().companies}
+    for p in reply.partners:
+        c = companies[p.company_id]
+        assert sector is None or sector in c.sectors
+        assert country is None or c.country == country
+        assert cert is None or cert in c.certifications
+        assert phrase("meets_conditions", lang, conditions="", offer="").split("“")[0].strip(" ,;") in p.reasons[0]
+    assert {c.source_id for c in reply.citations} == {p.company_id for p in reply.partners}  # no article quotes
+
+
+def test_a_sector_named_beside_what_is_sought_prefers_the_firms_in_it(shared_assistant):
+    plain = shared_assistant.match(MatchRequest(need="Cerchiamo fornitori di verniciatura anticorrosione", k=10)).matches
+    in_sector = shared_assistant.match(MatchRequest(need="Cerchiamo fornitori di verniciatura anticorrosione del settore eolico",
+                                                    k=10)).matches
+    companies = {c.id: c for c in shared_assistant.snapshot().companies}
+    assert "wind" in companies[in_sector[0].company_id].sectors
+    assert any("eolico" in r for r in in_sector[0].reasons)
+    assert not any("eolico" in r for m in plain for r in m.reasons)
+
+
+def test_the_conditions_set_finds_only_firms_that_meet_each_request(shared_assistant):
+    result = run_eval(shared_assistant, ROOT / "eval" / "match" / "conditions.jsonl")
+    assert result["overall"]["cases"] >= 24
+    assert result["chat_only_right"] == 1.0, result["failures"]
+    assert result["overall"]["chat_suggests_right_partner"] == 1.0, result["failures"]

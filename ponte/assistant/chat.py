@@ -27,8 +27,9 @@ from .intent import (addressed_to_the_assistant, asks_about_a_partner, asks_for_
                      earlier_request, request_and_question, requests_partners, says_nothing_of_its_own, seeks_partners, small_talk,
                      without_instructions)
 from .language import PHRASES, guess_language, phrase
-from .matcher import certifications_named, to_match, wants
+from .matcher import certifications_named, conditions_named, to_match, wants
 from .places import place_filters, without_places
+from .sectors import sector_label
 from .named import companies_listed, companies_named
 from .smalltalk import Conversational, SmallTalk, names_known_words
 
@@ -246,6 +247,10 @@ class ChatService:
         # A firm that says what it makes ("siamo un'azienda che produce valvole") is met by firms
         # that seek it, judged as offers are; what else it asks for is judged without that account.
         own, _, qvec = need
+        if own is None and conditions_named(snap, reading.text).only:
+            # "Aziende del settore eolico certificate ISO 9001": the firms that meet every condition
+            # are the answer (the matcher ranks them first), and only they.
+            return [m for m in found if m.fit == "strong"]
         asked = self.core._query_vector(own.rest) if own is not None else reading.qvec
         # What the message seeks (`qvec`), read alone, sits closer to every offer than a question
         # does, so it must clear a higher bar, and its company must stand out among all the offers.
@@ -368,7 +373,10 @@ class ChatService:
         evidence: list[Evidence] = []
         # A request for partners ("we are looking for…", or any partner question whose documents
         # answer only weakly) is answered with partners, not with quotes.
-        partners_only = bool(partners) and (seeks_partners(message) or reading.support.score < STRONG_EVIDENCE)
+        wants_of = conditions_named(snap, message) if partners else None
+        only_conditions = wants_of is not None and wants_of.only
+        partners_only = bool(partners) and (seeks_partners(message) or reading.support.score < STRONG_EVIDENCE
+                                            or only_conditions)
         if grounded_docs and not partners_only:
             evidence = self._quotes(snap, reading, message, asker)
         if evidence or partners:
@@ -377,6 +385,9 @@ class ChatService:
                 answer = composed.answer
                 if not partners and snap.companies and requests_partners(message):
                     answer += "\n" + phrase("no_partners", lang)  # the request is told that no profile meets it
+                if only_conditions and int(wants_of.met.sum()) > len(partners):
+                    # "Aziende certificate ISO 9001": how many there are, and how to narrow them.
+                    answer += "\n" + phrase("more_meet", lang, n=str(int(wants_of.met.sum())), shown=str(len(partners)))
                 return answer, composed.citations, partners, True
         return phrase("not_grounded", lang), [], [], False
 
@@ -391,8 +402,8 @@ class ChatService:
         return "\n".join([
             phrase("directory", lang, n=str(len(held)),
                    countries=", ".join(phrase("in_country", lang, n=str(n), country=code) for code, n in by_country.most_common()),
-                   sectors=", ".join(s for s, _ in sectors.most_common(4)) or "-"),
-            f"- {phrase('example_partner', lang)}"])
+                   sectors=", ".join(sector_label(s, lang) for s, _ in sectors.most_common(4)) or "-"),
+            f"- {phrase('example_partner', lang)}", f"- {phrase('example_conditions', lang)}"])
 
     @staticmethod
     def _suggested(snap: Snapshot, turns: list[dict], listed: bool) -> list[int]:

@@ -5,7 +5,9 @@ optionally "evidence" (text a top-k chunk must hold; default the first fact), "c
 (earlier questions, asked first), "partners" (ids, one must be suggested), or
 "out_of_scope": true (the answer must decline).
 Matching lines: {"company_id" | "need", "expected": [...], "avoid_first": [...], "offer": [...],
-"kind": "..."}: `offer` lists texts the first reason of a correct first suggestion should quote;
+"kind": "...", "exhaustive": bool}: `offer` lists texts the first reason of a correct first suggestion
+should quote; with `exhaustive`, `expected` holds every right company, so any other one the chat
+suggests is wrong (requests of conditions only: "aziende del settore eolico", kind "conditions");
 a `profiles.jsonl` beside the set is ingested into a temporary knowledge base and scored alone.
 External (SQuAD-style) lines: {"question", "lang", "answers": [gold spans], "kind": "answerable" |
 "unanswerable" | "near", "gold_file": "en/doc.md"}: the folder named by the gold files (relative to
@@ -404,6 +406,7 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
     kinds: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     failures = []
     unmet: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # per language: [declined, asked]
+    only_right = [0, 0]  # exhaustive cases: [the chat suggests no company outside `expected`, cases]
     try:
         for item in items:
             if "need" in item and not item["expected"]:
@@ -430,12 +433,18 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
             if "need" in item:
                 # The same need as a chat message: the right partner must be among those suggested.
                 # A firm that introduces itself writes its own message: it is sent as it is.
-                self_told = str(item.get("kind")).startswith("self")
+                self_told = str(item.get("kind")).startswith("self") or item.get("kind") == "conditions"
                 reply = scored.chat(ChatRequest(message=item["need"] if self_told else
                                                 _as_request(item["need"], item.get("language") or "en")))
                 chat_ok = any(p.company_id in expected for p in reply.partners)
                 chat_shown = len(reply.partners)
                 chat_avoided = bool(reply.partners) and reply.partners[0].company_id in set(item.get("avoid_first", []))
+                if item.get("exhaustive"):
+                    wrong = [p.company_id for p in reply.partners if p.company_id not in expected]
+                    only_right[0] += not wrong
+                    only_right[1] += 1
+                    if wrong:
+                        failures.append(f"{item['need']}: the chat also suggests {wrong}, which do not meet it")
                 # Vague needs describe a problem, and self-descriptions a firm: neither names a service
                 # to ask "which companies offer …?" about.
                 question = None if item.get("kind") == "vague" or self_told \
@@ -512,7 +521,9 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
         total_d, total_n = (sum(v[i] for v in unmet.values()) for i in (0, 1))
         lines.append(f"needs that no profile meets: the chat suggests no partner for {total_d}/{total_n} ("
                      + ", ".join(f"{lang} {d}/{n}" for lang, (d, n) in sorted(unmet.items())) + ")")
+    if only_right[1]:
+        lines.append(f"every company the chat suggests meets the request: {only_right[0]}/{only_right[1]}")
     lines += [f"FAIL {f}" for f in failures]
-    return {"kind": "match", "overall": overall, "groups": table, "kinds": by_kind, "failures": failures,
+    return {"kind": "match", "chat_only_right": only_right[0] / only_right[1] if only_right[1] else None, "overall": overall, "groups": table, "kinds": by_kind, "failures": failures,
             "no_partner_declined": declined,
             "report": "\n".join(lines)}

@@ -141,6 +141,19 @@ def asks_for_the_directory(message: str) -> bool:
     return names_nothing_sought(without_places(_DIRECTORY.sub(" ", text), keep_all=False))
 
 
+# Words that only tie conditions to firms ("certified", "operano nel", "que atuam em", "holding").
+_CONDITION_WORDS = re.compile(r"\b(?:certif\w*|accredit\w*|acreditad\w*|credenciad\w*|hold\w*|possess\w*|possu\w*|"
+                              r"have|has|having|avere|hanno|ter|tem|têm|work\w*|operat\w*|active|activ\w*|"
+                              r"lavora\w*|opera\w*|attiv[ei]|atua\w*|trabalh\w*|ativ[ao]s?)\b")
+
+
+def names_only_conditions(text: str) -> bool:
+    """Whether a request, once the places, sectors and certifications it names are taken out,
+    names nothing else that is sought: "Which Italian companies are certified ISO 9001?", "Elenco
+    delle aziende del settore eolico" ask for the firms that meet those conditions, whatever they make."""
+    return names_nothing_sought(_CONDITION_WORDS.sub(" ", _DIRECTORY.sub(" ", fold(text))))
+
+
 def earlier_request(message: str, history: list[str]) -> str | None:
     """For a follow-up that only changes where partners should be ("and in Italy?", "e alguma
     empresa italiana?"), the latest earlier partner request that names what is sought; else None."""

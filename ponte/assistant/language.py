@@ -110,6 +110,11 @@ PHRASES = {
         "it": "«Cerchiamo un fornitore di lavorazioni CNC in Brasile.»",
         "pt": "“Procuramos um fornecedor de usinagem CNC na Itália.”",
     },
+    "example_conditions": {
+        "en": "“Which companies in Pernambuco work in the wind sector?”",
+        "it": "«Quali aziende lombarde sono certificate ISO 9001?»",
+        "pt": "“Quais empresas de Pernambuco atuam no setor eólico?”",
+    },
     "no_contacts": {
         "en": "I can't share contact details of companies. Staff of the partnership can put you in touch; "
               "ask me instead what a company offers or which partners fit your needs.",
@@ -228,6 +233,29 @@ PHRASES = {
         "it": "partner transfrontaliero in {region} ({country}) per la partnership Lombardia–Pernambuco",
         "pt": "parceiro internacional em {region} ({country}) para a parceria Lombardia–Pernambuco",
     },
+    "in_sector": {
+        "en": "works in the {sectors} sector, as requested",
+        "it": "opera nel settore {sectors}, come richiesto",
+        "pt": "atua no setor {sectors}, como solicitado",
+    },
+    "meets_conditions": {
+        "en": "{conditions}, as requested; offers “{offer}”",
+        "it": "{conditions}, come richiesto; offre “{offer}”",
+        "pt": "{conditions}, como solicitado; oferece “{offer}”",
+    },
+    "more_meet": {
+        "en": "{n} companies in the partnership meet these conditions; these are the {shown} closest to your words. "
+              "Say what you need from them to narrow the list.",
+        "it": "{n} aziende della partnership soddisfano queste condizioni; queste sono le {shown} più vicine alla richiesta. "
+              "Dite che cosa vi serve da loro per restringere l'elenco.",
+        "pt": "{n} empresas da parceria atendem a estas condições; estas são as {shown} mais próximas do pedido. "
+              "Diga o que precisa delas para restringir a lista.",
+    },
+    "works_in_sector": {"en": "works in the {sectors} sector", "it": "opera nel settore {sectors}",
+                        "pt": "atua no setor {sectors}"},
+    "holds": {"en": "holds {certs}", "it": "possiede {certs}", "pt": "possui {certs}"},
+    "is_in": {"en": "is in {region} ({country})", "it": "si trova in {region} ({country})",
+              "pt": "fica em {region} ({country})"},
     "in_region": {
         "en": "located in {region} ({country}), as requested",
         "it": "si trova in {region} ({country}), come richiesto",
@@ -259,6 +287,13 @@ PHRASES = {
         "pt": "seu perfil atende ao pedido: “{text}”",
     },
 }
+
+
+def said_together(items: list[str], lang: str) -> str:
+    """"a, b and c" in the asker's language."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + {"it": " e ", "pt": " e "}.get(lang, " and ") + items[-1]
 
 
 def phrase(key: str, lang: str, **values: str) -> str:

@@ -18,10 +18,11 @@ from ..index.retriever import filter_mask
 from ..index.snapshot import Snapshot
 from ..models import CompanyProfile, Filters, Match
 from .grounding import offer_z
-from .intent import request_object
+from .intent import names_only_conditions, request_object
 from .answerer import clip
-from .language import phrase
-from .places import places_named
+from .language import phrase, said_together
+from .places import places_named, without_places
+from .sectors import bitmask_of, sector_label, sectors_named, without_sectors
 
 # Weights, tuned on eval/match.jsonl with `ponte eval eval/match.jsonl`.
 W_REVERSE = 1.0        # being wanted for what we offer is as telling as finding what we need (1.3 before
@@ -49,6 +50,10 @@ W_FELLOW = 1.0
 CROSS_BORDER_BONUS = 0.1     # one language's texts still score higher together, even centred
 PLACE_BONUS = 0.2      # a country or region named in a free-text need: the asker's condition
 CERT_NAMED_BONUS = 0.1  # a certification the need names, held by the company
+SECTOR_NAMED_BONUS = 0.1  # a sector the need asks for ("fornecedores do setor eólico"), the company's
+# A request of conditions only ("Which Italian companies are certified ISO 9001?", "aziende del settore
+# eolico"): the firms that meet them all come first, whatever they offer, ordered by the rest.
+CONDITIONS_MET_BONUS = 1.0
 SECTOR_BONUS = 0.008
 CERT_BONUS = 0.02
 LEXICAL_BONUS = 0.03
@@ -351,13 +356,17 @@ class Matcher:
         # Where the asker is, and what it holds, are not conditions on a partner ("a company from
         # Recife that makes …, looking for partners in Italy"): only the rest of the need says those.
         asked = own.rest if own is not None else need
-        named = certifications_named(snap, asked)
-        if named is not None:
-            score += CERT_NAMED_BONUS * named
-        countries, regions = places_named(asked)
-        placed = np.isin(snap.c_country, list(countries)) | np.isin(snap.c_region, [r[:6] for r in regions])
+        wants_of = conditions_named(snap, asked)
+        if wants_of.certified is not None:
+            score += CERT_NAMED_BONUS * wants_of.certified
+        if wants_of.in_sector is not None:
+            score += SECTOR_NAMED_BONUS * wants_of.in_sector
+        placed = wants_of.placed if wants_of.placed is not None else np.zeros(len(snap.companies), dtype=bool)
         score += PLACE_BONUS * placed
-        if own is not None and own.generic and (countries or regions):
+        only = wants_of.only and own is None
+        if only:
+            score += CONDITIONS_MET_BONUS * wants_of.met
+        if own is not None and own.generic and wants_of.placed is not None:
             # "We make …; looking for partners in Italy": the place is all that is asked, a condition.
             score[~placed] = -np.inf
         # Fits are judged against the best company anywhere, not only among those the filters keep:
@@ -385,6 +394,11 @@ class Matcher:
                                          top_wanting, wanting_standing[pos])
             if own is not None and own.generic:
                 pass  # nothing else was asked for: what the company seeks is the whole reason
+            elif only and wants_of.met[pos]:
+                # Conditions only: the reason says which ones it meets, and what the company offers.
+                reasons.append(phrase("meets_conditions", lang, conditions=wants_of.said_of(other, lang),
+                                      offer=snap.cv_text[row] if row >= 0 else clip(other.description, 140)))
+                fit = "strong"
             elif row >= 0 and (offer_fit[pos] >= PARTIAL_FIT * top_fit or
                              (z is not None and (z >= STRONG_FIT_Z or z >= top_z - PARTIAL_Z_GAP))):
                 quoted = clip(max(clauses, key=lambda c: float(c[1] @ snap.cv_raw[row]))[0], 80) if clauses else wanted
@@ -395,10 +409,13 @@ class Matcher:
                 fit = fit or "partial"
             else:
                 reasons.append(phrase("profile_fit", lang, text=clip(other.description, 140)))
-            certs = [c for c in other.certifications if fold(c) in need_folded]
-            self._common_reasons(reasons, other, lang, [], certs, False, set())
-            if placed[pos]:
-                reasons.append(phrase("in_region", lang, region=other.region or other.country, country=other.country))
+            if not (only and wants_of.met[pos]):
+                certs = [c for c in other.certifications if fold(c) in need_folded]
+                self._common_reasons(reasons, other, lang, [], certs, False, set())
+                if wants_of.in_sector is not None and wants_of.in_sector[pos]:
+                    reasons.append(phrase("in_sector", lang, sectors=wants_of.sectors_of(other, lang)))
+                if placed[pos]:
+                    reasons.append(phrase("in_region", lang, region=other.region or other.country, country=other.country))
             matches.append(to_match(other, float(score[pos]), reasons, fit))
         return matches
 
@@ -426,7 +443,7 @@ class Matcher:
     def _common_reasons(reasons: list[str], other: CompanyProfile, lang: str, shared: list[str],
                         certs: list[str], cross: bool, partnership: set[str]) -> None:
         if shared:
-            reasons.append(phrase("shared_sectors", lang, sectors=", ".join(shared)))
+            reasons.append(phrase("shared_sectors", lang, sectors=", ".join(sector_label(s, lang) for s in shared)))
         if cross:
             reasons.append(phrase("cross_border", lang, region=other.region or other.country, country=other.country))
         if partnership:
@@ -481,6 +498,63 @@ def certifications_named(snap: Snapshot, need: str) -> np.ndarray | None:
         if f" {words} " in folded:
             held[positions] = True
     return held if held.any() else None
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """What a free-text need asks of a partner besides an offer: per company, whether it holds a
+    certification the need names, works in a sector it asks for, is in a place it names (None where
+    the need names none); `only`: the need names nothing else (see `intent.names_only_conditions`)."""
+
+    sectors: frozenset[str]
+    certified: np.ndarray | None
+    in_sector: np.ndarray | None
+    placed: np.ndarray | None
+    certs: tuple[str, ...]
+    only: bool
+
+    @property
+    def met(self) -> np.ndarray:
+        """Per company: whether it meets every condition named."""
+        met = None
+        for held in (self.certified, self.in_sector, self.placed):
+            if held is not None:
+                met = held.copy() if met is None else met & held
+        return met
+
+    def sectors_of(self, company: CompanyProfile, lang: str) -> str:
+        return said_together([sector_label(s, lang) for s in company.sectors if s in self.sectors], lang)
+
+    def said_of(self, company: CompanyProfile, lang: str) -> str:
+        """The conditions a company meets, in words ("works in the wind energy sector and holds ISO 9001")."""
+        said = []
+        if self.in_sector is not None:
+            said.append(phrase("works_in_sector", lang, sectors=self.sectors_of(company, lang)))
+        held = [c for c in company.certifications if _norm_words(c) in self.certs]
+        if held:
+            said.append(phrase("holds", lang, certs=", ".join(held)))
+        if self.placed is not None:
+            said.append(phrase("is_in", lang, region=company.region or company.country, country=company.country))
+        return said_together(said, lang)
+
+
+def conditions_named(snap: Snapshot, need: str) -> Conditions:
+    n = len(snap.companies)
+    sectors = frozenset(sectors_named(need))
+    in_sector = (snap.c_sectors & bitmask_of(set(sectors))) != 0 if sectors and n else None
+    folded = f" {_norm_words(need)} "
+    certs = tuple(words for words in snap.cert_holders if f" {words} " in folded)
+    certified = certifications_named(snap, need) if certs else None
+    countries, regions = places_named(need)
+    placed = (np.isin(snap.c_country, list(countries)) | np.isin(snap.c_region, [r[:6] for r in regions])) \
+        if countries or regions else None
+    only = False
+    if sectors or certs:
+        rest = f" {_norm_words(without_places(without_sectors(need), keep_all=False))} "
+        for words in certs:
+            rest = rest.replace(f" {words} ", " ")
+        only = names_only_conditions(rest)
+    return Conditions(sectors, certified, in_sector, placed, certs, only)
 
 
 def _norm_words(text: str) -> str:

@@ -32,9 +32,10 @@ from .answerer import Answerer, ExtractiveAnswerer, clip
 from .chat import ChatService
 from .ingest import Ingestor, expand, profile_language
 from .language import detect_language
-from .intent import names_nothing_sought, own_offer, request_object, sought_by_others
+from .intent import names_nothing_sought, names_only_conditions, own_offer, request_object, sought_by_others
 from .matcher import Matcher, OwnOffer, without_own_product
 from .places import place_words, without_places
+from .sectors import without_sectors
 
 
 class Assistant:
@@ -214,7 +215,12 @@ class Assistant:
         own product ("… for our pump housings"), which would pull in the makers of that product.
         The lead alone moved a galvanizing need's best offer from first to third. `qvec`, the
         need's own embedding, is reused when nothing was taken away."""
-        what = without_own_product(request_object(without_places(need), limit=10_000))
+        # A sector it asks for is a condition too ("verniciatura anticorrosione del settore eolico" drew
+        # wind-farm developers), unless it is all that is asked ("aziende del settore eolico").
+        unsectored = without_sectors(need)
+        kept = unsectored if unsectored != need and not names_only_conditions(without_places(unsectored, keep_all=False)) \
+            else need
+        what = without_own_product(request_object(without_places(kept), limit=10_000))
         if what != need or qvec is None:
             qvec = self._query_vector(what)
         return what, qvec

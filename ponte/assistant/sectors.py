@@ -1,0 +1,104 @@
+"""The profile schema's sectors in words: their names in the three languages, for reasons and
+replies, and which of them a message asks for ("empresas do setor naval", "aziende eoliche",
+"automotive suppliers"). Read by the intent rules, the matcher and chat alike."""
+from __future__ import annotations
+
+import re
+
+from ..index.lexical import fold
+from ..index.snapshot import SECTORS
+
+# What each sector of `company-profile.schema.json` is called, as shown to an asker.
+_LABELS: dict[str, dict[str, str]] = {
+    "naval-offshore": {"en": "naval and offshore", "it": "navale e offshore", "pt": "naval e offshore"},
+    "petrochemical": {"en": "petrochemical", "it": "petrolchimico", "pt": "petroquímico"},
+    "automotive": {"en": "automotive", "it": "automotive", "pt": "automotivo"},
+    "wind": {"en": "wind energy", "it": "eolico", "pt": "eólico"},
+    "metal-mechanical": {"en": "metal-mechanical", "it": "metalmeccanico", "pt": "metal-mecânico"},
+    "aerospace": {"en": "aerospace", "it": "aerospaziale", "pt": "aeroespacial"},
+    "agri-food": {"en": "agri-food", "it": "agroalimentare", "pt": "agroalimentar"},
+    "eco-industry": {"en": "eco-industry", "it": "eco-industria", "pt": "ecoindústria"},
+    "creative-cultural": {"en": "creative and cultural", "it": "creativo e culturale", "pt": "criativo e cultural"},
+    "health": {"en": "health", "it": "salute", "pt": "saúde"},
+    "advanced-manufacturing": {"en": "advanced manufacturing", "it": "manifattura avanzata", "pt": "manufatura avançada"},
+    "sustainable-mobility": {"en": "sustainable mobility", "it": "mobilità sostenibile", "pt": "mobilidade sustentável"},
+}
+
+# How a message names each sector, in any of the three languages (accent-folded).
+_NAMES: dict[str, str] = {
+    "naval-offshore": r"nava(?:l|le|li|is)|offshore|off-shore|shipbuilding|cantieristic[ao]|nautic[ao]",
+    "petrochemical": r"petrochemicals?|petrolchimic[aoi]|petrolchimiche|petroquimic[ao]s?|oil (?:and|&) gas|"
+                     r"petrolio e gas|petroleo e gas|oleo e gas",
+    "automotive": r"automotive|automotiv[ao]s?|automobilistic[aoi]|automobilistiche|automotor[ae]s?",
+    "wind": r"wind|eolic[aoi]s?|eoliche",
+    "metal-mechanical": r"metal-?mechanical|metalworking|metal-?meccanic[aoi]|metal-?meccaniche|metal-?mecanic[ao]s?",
+    "aerospace": r"aero-?spa(?:ce|ziale|ziali)|aeroespaci(?:al|ais)|aeronautic[aoi]|aeronautiche|aviation",
+    "agri-food": r"agri-?food|food|agro-?alimentar[ei]?|agroindustri\w*|alimentar[ei]|alimenticia",
+    "eco-industry": r"eco-?industr\w*|environmental|ambiental|ambientale|ambientali",
+    "creative-cultural": r"creative|creativ[aoi]|criativ[ao]s?|cultural|cultural[ei]|culturais",
+    "health": r"health(?:care)?|salute|saude|medical|medicale|medic[ao]s?|biomedic\w*|sanitari[ao]",
+    "advanced-manufacturing": r"advanced manufacturing|manifattura avanzata|manufatura avancada|industr(?:y|ia) 4\.?0",
+    "sustainable-mobility": r"sustainable mobility|e-?mobility|mobilita sostenibile|mobilidade sustentavel|"
+                            r"mobilita elettrica|mobilidade eletrica|electric mobility",
+}
+_NAME = re.compile(r"\b(?:" + "|".join(f"(?P<{re.sub(r'[^a-z]', '_', s)}>{p})" for s, p in _NAMES.items()) + r")\b")
+_GROUP = {re.sub(r"[^a-z]", "_", s): s for s in _NAMES}
+# A sector is asked for when its name stands beside a word for a sector ("the wind sector", "setor
+# naval", "filiera automotive") or for firms ("automotive suppliers", "aziende eoliche", "empresas
+# navais"): "quadri elettrici navali" or "wind turbine gearboxes" name a product, not a sector.
+_SECTOR_WORD = (r"sectors?|industry|industries|segments?|supply chains?|chains?|markets?|fields?|"
+                r"settor[ei]|compart[oi]|filier[ae]|industri[ae]|mercat[oi]|ambit[oi]|"
+                r"setor(?:es)?|segmentos?|ramos?|cadeias?|industrias?|mercados?|areas?|area")
+_FIRM_WORD = (r"compan(?:y|ies)|firms?|suppliers?|manufacturers?|players?|operators?|smes?|businesses|"
+              r"aziend[ae]|impres[ae]|fornitor[ei]|operator[ei]|pmi|"
+              r"empresas?|fornecedor(?:es)?|fabricantes?|industrias?|pmes?")
+_NEAR = re.compile(rf"\b(?:{_SECTOR_WORD}|{_FIRM_WORD})\b")
+_LINK = frozenset("of the in do da dos das de del della dello dei delle nel nella no na e and &".split())
+
+
+def sector_label(sector: str, lang: str) -> str:
+    return _LABELS.get(sector, {}).get(lang) or sector
+
+
+def sectors_named(text: str) -> set[str]:
+    """The schema's sectors that a message asks for (see `_NEAR`), as their ids."""
+    folded = fold(text)
+    found: set[str] = set()
+    for m in _NAME.finditer(folded):
+        if _beside_a_sector_word(folded, m.start(), m.end()):
+            found.add(_GROUP[m.lastgroup])
+    return found
+
+
+def without_sectors(text: str) -> str:
+    """`text` with the sectors it asks for, and the words that name them as sectors, removed: what
+    is left says what else is sought ("empresas do setor naval" -> "empresas")."""
+    folded = fold(text)
+    if len(folded) != len(text):  # folding changed the length: keep the text as it is
+        return text
+    cuts = []
+    for m in _NAME.finditer(folded):
+        if _beside_a_sector_word(folded, m.start(), m.end()):
+            cuts.append((m.start(), m.end()))
+            for w in _NEAR.finditer(folded):  # the sector word itself ("setor"), not the firm word
+                if re.fullmatch(_SECTOR_WORD, w.group(0)) and abs(w.start() - m.start()) <= 30:
+                    cuts.append((w.start(), w.end()))
+    for start, end in sorted(cuts, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _beside_a_sector_word(folded: str, start: int, end: int) -> bool:
+    before = re.findall(r"[\w&-]+", folded[:start])[-4:]
+    after = re.findall(r"[\w&-]+", folded[end:])[:4]
+    for words in (list(reversed(before)), after):
+        for w in words[:3]:
+            if _NEAR.fullmatch(w):
+                return True
+            if w not in _LINK:
+                break
+    return False
+
+
+def bitmask_of(sectors: set[str]) -> int:
+    return sum(1 << SECTORS.index(s) for s in sectors if s in SECTORS)
