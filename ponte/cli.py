@@ -45,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     filters.add_argument("--region", action="append", help="region, e.g. Lombardia (repeatable)")
     filters.add_argument("--sector", action="append", help="sector, e.g. petrochemical (repeatable)")
     filters.add_argument("--partnership", action="append", help="partnership type, e.g. subcontracting (repeatable)")
+    filters.add_argument("--certification", action="append", help="certification held, e.g. \"ISO 9001\" (repeatable)")
 
     p = _Parser(prog="ponte", description="Ponte: multilingual answers and partner matching for the "
                 "Lombardy–Pernambuco MetalMec partnership, offline.", epilog=EXAMPLES,
@@ -108,7 +109,7 @@ def _emit(obj: Any, as_json: bool, human: str) -> None:
 
 
 def _filters(args) -> dict | None:
-    f = {key: getattr(args, key) for key in ("country", "region", "sector", "partnership") if getattr(args, key)}
+    f = {key: getattr(args, key) for key in ("country", "region", "sector", "partnership", "certification") if getattr(args, key)}
     return f or None
 
 

@@ -170,6 +170,7 @@ class Filters(BaseModel):
     region: str | list[str] | None = None
     sector: str | list[str] | None = None
     partnership: str | list[str] | None = None
+    certification: str | list[str] | None = Field(None, description="held by the company (\"ISO 9001\", \"API 6D\")")
 
 
 class SearchRequest(BaseModel):

@@ -577,3 +577,25 @@ def test_the_conditions_set_finds_only_firms_that_meet_each_request(shared_assis
     assert result["overall"]["cases"] >= 24
     assert result["chat_only_right"] == 1.0, result["failures"]
     assert result["overall"]["chat_suggests_right_partner"] == 1.0, result["failures"]
+
+
+def test_a_follow_up_that_picks_among_the_partners_keeps_the_requests_conditions(assistant):
+    companies = {c.id: c for c in assistant.snapshot().companies}
+    first = assistant.chat(ChatRequest(message="Which companies are certified ISO 9001?"))
+    narrowed = assistant.chat(ChatRequest(message="which of them make valves?", conversation_id=first.conversation_id))
+    assert narrowed.partners
+    assert all("ISO 9001" in companies[p.company_id].certifications for p in narrowed.partners)
+    assert any("valv" in o.lower() for o in companies[narrowed.partners[0].company_id].offers)
+    # Conditions alone narrow the earlier request itself.
+    sector = assistant.chat(ChatRequest(message="Quais empresas atuam no setor eólico?"))
+    assert any(companies[p.company_id].country == "IT" for p in sector.partners)
+    here = assistant.chat(ChatRequest(message="quais delas ficam em Pernambuco?", conversation_id=sector.conversation_id))
+    assert here.partners and here.language == "pt"
+    assert all(companies[p.company_id].region == "Pernambuco" and "wind" in companies[p.company_id].sectors
+               for p in here.partners)
+
+
+def test_matching_filters_by_a_certification(shared_assistant):
+    matches = shared_assistant.match(MatchRequest(need="valves", k=5, filters=Filters(certification="iso 9001"))).matches
+    companies = {c.id: c for c in shared_assistant.snapshot().companies}
+    assert matches and all("ISO 9001" in companies[m.company_id].certifications for m in matches)

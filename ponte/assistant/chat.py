@@ -24,8 +24,8 @@ from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
 from .answerer import Evidence, clip
 from .grounding import Support, offer_z, outside_knowledge
 from .intent import (addressed_to_the_assistant, asks_about_a_partner, asks_for_companies, asks_for_contacts, asks_for_the_directory, courtesy,
-                     earlier_request, request_and_question, requests_partners, says_nothing_of_its_own, seeks_partners, small_talk,
-                     without_instructions)
+                     earlier_request, names_only_conditions, narrows_the_list, request_and_question, requests_partners,
+                     says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
 from .language import PHRASES, guess_language, phrase
 from .matcher import certifications_named, conditions_named, to_match, wants
 from .places import place_filters, without_places
@@ -78,6 +78,15 @@ WORDS_LANGUAGE_SHARE = 0.75
 # Documents are quoted beside suggested partners only when they back the message this clearly
 # (cosine above the cut).
 STRONG_EVIDENCE = 0.03
+
+
+def _as_filters(conditions, text: str) -> Filters | None:
+    """The sectors, certifications and places a request names, as hard filters."""
+    where = place_filters(text)
+    if where is None and not conditions.sectors and not conditions.certs:
+        return None
+    return Filters(country=where.country if where else None, region=where.region if where else None,
+                   sector=sorted(conditions.sectors) or None, certification=list(conditions.certs) or None)
 
 
 @dataclass
@@ -321,6 +330,11 @@ class ChatService:
 
         turns = self.core.store.turns(conversation_id)
         history = [t["text"] for t in turns if t["role"] == "user"]
+        among = narrows_the_list(message) if history and snap.companies else None
+        earlier = next((h for h in reversed(history) if requests_partners(h)), None) if among is not None else None
+        if earlier is not None:
+            # "Which of them make valves?", "quais delas ficam em Pernambuco?" after partner suggestions.
+            return self._narrowed(snap, earlier, among, asker, lang)
         which, ordinal = asks_about_a_partner(message) if history else (None, False)
         suggested = self._suggested(snap, turns, listed=ordinal) if which is not None else []
         if which is not None and -len(suggested) <= which < len(suggested):
@@ -391,6 +405,21 @@ class ChatService:
                 return answer, composed.citations, partners, True
         return phrase("not_grounded", lang), [], [], False
 
+    def _narrowed(self, snap: Snapshot, earlier: str, rest: str, asker: str, lang: str):
+        """A follow-up that picks among the partners of an earlier request: conditions alone ("which
+        of them are certified ISO 9001?") narrow that request; anything else it asks for ("which of
+        them make valves?") is sought among the firms that meet the earlier request's conditions."""
+        now = conditions_named(snap, rest)
+        if now.only or names_only_conditions(without_places(rest, keep_all=False)):
+            request, kept = earlier, _as_filters(now, rest)
+        else:
+            request, kept = rest, _as_filters(conditions_named(snap, earlier), earlier)
+        partners = self.partners(snap, self.read(snap, request, asker), asker, lang, kept)
+        if not partners:
+            return phrase("no_partners", lang), [], [], False
+        composed = self.core.answerer.compose(request, lang, [], partners)
+        return composed.answer, composed.citations, partners, True
+
     @staticmethod
     def _directory(snap: Snapshot, message: str, lang: str) -> str:
         """"Which companies are in the database?": how many profiles there are (where the message
@@ -427,7 +456,7 @@ class ChatService:
             details = [(phrase("profile_offers", lang), "; ".join(f"“{o}”" for o in c.offers)),
                        (phrase("profile_seeks", lang), "; ".join(f"“{x}”" for x in c.seeks)),
                        (phrase("profile_certifications", lang), ", ".join(c.certifications)),
-                       (phrase("profile_sectors", lang), ", ".join(c.sectors))]
+                       (phrase("profile_sectors", lang), ", ".join(sector_label(x, lang) for x in c.sectors))]
             said = [f"{label}: {text}" for label, text in details if text]
             lines.extend(f"  {line} [{n}]" for line in said)
             citations.append(Citation(source_id=c.id, title=c.name, snippet=clip(c.description, 320), score=1.0,

@@ -144,7 +144,8 @@ def asks_for_the_directory(message: str) -> bool:
 # Words that only tie conditions to firms ("certified", "operano nel", "que atuam em", "holding").
 _CONDITION_WORDS = re.compile(r"\b(?:certif\w*|accredit\w*|acreditad\w*|credenciad\w*|hold\w*|possess\w*|possu\w*|"
                               r"have|has|having|avere|hanno|ter|tem|têm|work\w*|operat\w*|active|activ\w*|"
-                              r"lavora\w*|opera\w*|attiv[ei]|atua\w*|trabalh\w*|ativ[ao]s?)\b")
+                              r"lavora\w*|opera\w*|attiv[ei]|atua\w*|trabalh\w*|ativ[ao]s?|"
+                              r"located|based|situated|sited|trova\w*|sede|localizad\w*|sediad\w*|situad\w*|fica\w*)\b")
 
 
 def names_only_conditions(text: str) -> bool:
@@ -183,6 +184,25 @@ _PROFILE_FIELD = re.compile(
 _THAT_ONE = re.compile(r"\b(?:this|that|questa|questo|quella|quello|essa|esta|este|essa|esse|aquela|aquele)\s+"
                        r"(?:company|firm|one|supplier|azienda|impresa|ditta|fornitore|empresa|fornecedor)\b|"
                        r"\b(?:it|they|them|its|their)\b")
+
+
+# A follow-up that picks among the partners just suggested ("which of them make valves?", "quali di
+# queste sono certificate ISO 9001?", "quais delas ficam em Pernambuco?"). Matched on folded text.
+_AMONG_THEM = re.compile(
+    r"\b(?:(?:which|who|what) (?:ones? )?of (?:them|these|those)(?: companies| firms)?|among (?:them|these|those)|"
+    r"(?:quali|quale|chi) (?:di|tra|fra) (?:loro|queste|questi|quelle|quelli|esse|essi)|tra (?:loro|queste|questi)|"
+    r"(?:quais|qual|quem) (?:delas|deles|destas|destes|dessas|desses|daquelas|daqueles|entre elas|entre eles)|"
+    r"entre (?:elas|eles|estas|estes|essas|esses))\b")
+
+
+def narrows_the_list(message: str) -> str | None:
+    """For a follow-up that picks among the partners just suggested, the rest of it ("which of them
+    make valves?" -> "make valves?"); else None."""
+    folded = fold(message)
+    m = _AMONG_THEM.search(folded)
+    if m is None or len(folded) != len(message):
+        return None
+    return (message[:m.start()] + " " + message[m.end():]).strip()
 
 
 def asks_about_a_partner(message: str) -> tuple[int | None, bool]:

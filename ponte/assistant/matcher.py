@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..index.lexical import fold
+from ..index.lexical import fold, plain_words
 from ..index.retriever import filter_mask
 from ..index.snapshot import Snapshot
 from ..models import CompanyProfile, Filters, Match
@@ -484,7 +484,7 @@ def certification_holders(companies: list[CompanyProfile]) -> dict[str, np.ndarr
     holders: dict[str, list[int]] = {}
     for pos, c in enumerate(companies):
         for cert in c.certifications:
-            words = _norm_words(cert)
+            words = plain_words(cert)
             if len(words) >= 3:
                 holders.setdefault(words, []).append(pos)
     return {words: np.asarray(sorted(set(p)), dtype=np.int64) for words, p in holders.items()}
@@ -492,7 +492,7 @@ def certification_holders(companies: list[CompanyProfile]) -> dict[str, np.ndarr
 
 def certifications_named(snap: Snapshot, need: str) -> np.ndarray | None:
     """Per company: whether it holds a certification that the need names (as whole words)."""
-    folded = f" {_norm_words(need)} "
+    folded = f" {plain_words(need)} "
     held = np.zeros(len(snap.companies), dtype=bool)
     for words, positions in snap.cert_holders.items():
         if f" {words} " in folded:
@@ -530,7 +530,7 @@ class Conditions:
         said = []
         if self.in_sector is not None:
             said.append(phrase("works_in_sector", lang, sectors=self.sectors_of(company, lang)))
-        held = [c for c in company.certifications if _norm_words(c) in self.certs]
+        held = [c for c in company.certifications if plain_words(c) in self.certs]
         if held:
             said.append(phrase("holds", lang, certs=", ".join(held)))
         if self.placed is not None:
@@ -542,7 +542,7 @@ def conditions_named(snap: Snapshot, need: str) -> Conditions:
     n = len(snap.companies)
     sectors = frozenset(sectors_named(need))
     in_sector = (snap.c_sectors & bitmask_of(set(sectors))) != 0 if sectors and n else None
-    folded = f" {_norm_words(need)} "
+    folded = f" {plain_words(need)} "
     certs = tuple(words for words in snap.cert_holders if f" {words} " in folded)
     certified = certifications_named(snap, need) if certs else None
     countries, regions = places_named(need)
@@ -550,15 +550,11 @@ def conditions_named(snap: Snapshot, need: str) -> Conditions:
         if countries or regions else None
     only = False
     if sectors or certs:
-        rest = f" {_norm_words(without_places(without_sectors(need), keep_all=False))} "
+        rest = f" {plain_words(without_places(without_sectors(need), keep_all=False))} "
         for words in certs:
             rest = rest.replace(f" {words} ", " ")
         only = names_only_conditions(rest)
     return Conditions(sectors, certified, in_sector, placed, certs, only)
-
-
-def _norm_words(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
 
 
 # A clause that names the asker's own product ("for our pump housings", "per i corpi delle nostre

@@ -36,6 +36,11 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
+def plain_words(text: str) -> str:
+    """Accent-folded words and numbers, one space apart: "ISO/IEC 17025" -> "iso iec 17025"."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+
+
 def _stem(token: str) -> str:
     # Cutting words to six letters is a crude stemmer, but one that works across the three
     # languages at once: "distritos"/"districts", "peculiarità"/"peculiarities" meet.

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..models import Filters
-from .lexical import fold
+from .lexical import fold, plain_words
 from .snapshot import PARTNERSHIPS, SECTORS, Snapshot, bitmask
 
 RRF_K = 60
@@ -61,6 +61,12 @@ def filter_mask(snap: Snapshot, filters: Filters | None) -> np.ndarray:
     partnership = _as_set(filters.partnership)
     if partnership:
         mask &= (snap.c_partnership & bitmask(partnership, PARTNERSHIPS)) != 0
+    certification = _as_set(filters.certification)
+    if certification:
+        held = np.zeros(n, dtype=bool)
+        for cert in certification:
+            held[snap.cert_holders.get(plain_words(cert), [])] = True
+        mask &= held
     return mask
 
 
