@@ -537,7 +537,7 @@ def test_a_short_message_that_reads_as_several_languages_keeps_the_conversations
     ("Why is the metal-mechanical process important?", set()),
 ])
 def test_a_sector_is_asked_for_only_beside_a_word_for_sectors_or_firms(text, sectors):
-    from ponte.assistant.sectors import sectors_named
+    from ponte.assistant.vocabulary import sectors_named
 
     assert sectors_named(text) == sectors
 
@@ -560,6 +560,33 @@ def test_a_request_of_conditions_only_gets_the_firms_that_meet_them_all(shared_a
         assert cert is None or cert in c.certifications
         assert phrase("meets_conditions", lang, conditions="", offer="").split("“")[0].strip(" ,;") in p.reasons[0]
     assert {c.source_id for c in reply.citations} == {p.company_id for p in reply.partners}  # no article quotes
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("Cerchiamo una joint venture in Brasile", {"joint-venture"}),
+    ("Parceiro para transferência de tecnologia em soldagem", {"technology-transfer"}),
+    ("we need R&D partners", {"research"}),
+    ("acordo comercial com empresas italianas", {"commercial"}),
+    ("Verniciatura a polvere conto terzi", {"subcontracting"}),
+    # Firms asked for, the search itself, or what a firm offers: no partnership type.
+    ("Hot-dip galvanizing subcontractor in Lombardy", set()),
+    ("Siamo in ricerca di fornitori di valvole", set()),
+    ("Welder training in Brazil", set()),
+])
+def test_a_partnership_type_is_named_by_a_phrase_about_partnerships(text, kinds):
+    from ponte.assistant.vocabulary import partnerships_named
+
+    assert partnerships_named(text) == kinds
+
+
+def test_a_request_of_conditions_with_a_partnership_type_gets_firms_open_to_it(shared_assistant):
+    reply = shared_assistant.chat(ChatRequest(message="Cerchiamo una joint venture in Brasile nel settore navale"))
+    companies = {c.id: c for c in shared_assistant.snapshot().companies}
+    assert reply.partners
+    for p in reply.partners:
+        c = companies[p.company_id]
+        assert c.country == "BR" and "naval-offshore" in c.sectors and "joint-venture" in c.partnership
+        assert "joint venture" in p.reasons[0] and "navale e offshore" in p.reasons[0]
 
 
 def test_a_sector_named_beside_what_is_sought_prefers_the_firms_in_it(shared_assistant):

@@ -29,7 +29,7 @@ from .intent import (addressed_to_the_assistant, asks_about_a_partner, asks_for_
 from .language import PHRASES, guess_language, phrase
 from .matcher import certifications_named, conditions_named, to_match, wants
 from .places import place_filters, without_places
-from .sectors import sector_label
+from .vocabulary import sector_label
 from .named import companies_listed, companies_named
 from .smalltalk import Conversational, SmallTalk, names_known_words
 
@@ -81,12 +81,13 @@ STRONG_EVIDENCE = 0.03
 
 
 def _as_filters(conditions, text: str) -> Filters | None:
-    """The sectors, certifications and places a request names, as hard filters."""
+    """The sectors, certifications, partnership types and places a request names, as hard filters."""
     where = place_filters(text)
-    if where is None and not conditions.sectors and not conditions.certs:
+    if where is None and not conditions.sectors and not conditions.certs and not conditions.partnerships:
         return None
     return Filters(country=where.country if where else None, region=where.region if where else None,
-                   sector=sorted(conditions.sectors) or None, certification=list(conditions.certs) or None)
+                   sector=sorted(conditions.sectors) or None, certification=list(conditions.certs) or None,
+                   partnership=sorted(conditions.partnerships) or None)
 
 
 @dataclass

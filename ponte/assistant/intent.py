@@ -141,11 +141,13 @@ def asks_for_the_directory(message: str) -> bool:
     return names_nothing_sought(without_places(_DIRECTORY.sub(" ", text), keep_all=False))
 
 
-# Words that only tie conditions to firms ("certified", "operano nel", "que atuam em", "holding").
+# Words that only tie conditions to firms ("certified", "operano nel", "que atuam em", "open to", "che fanno").
 _CONDITION_WORDS = re.compile(r"\b(?:certif\w*|accredit\w*|acreditad\w*|credenciad\w*|hold\w*|possess\w*|possu\w*|"
                               r"have|has|having|avere|hanno|ter|tem|têm|work\w*|operat\w*|active|activ\w*|"
                               r"lavora\w*|opera\w*|attiv[ei]|atua\w*|trabalh\w*|ativ[ao]s?|"
-                              r"located|based|situated|sited|trova\w*|sede|localizad\w*|sediad\w*|situad\w*|fica\w*)\b")
+                              r"located|based|situated|sited|trova\w*|sede|localizad\w*|sediad\w*|situad\w*|fica\w*|"
+                              r"open|willing|interest\w*|apert[aei]|abert[ao]s?|interessat\w*|interessad\w*|disponi\w*|"
+                              r"do|does|doing|fa|fanno|fare|faz|fazem|fazer)\b")
 
 
 def names_only_conditions(text: str) -> bool:

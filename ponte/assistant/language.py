@@ -254,6 +254,8 @@ PHRASES = {
     "works_in_sector": {"en": "works in the {sectors} sector", "it": "opera nel settore {sectors}",
                         "pt": "atua no setor {sectors}"},
     "holds": {"en": "holds {certs}", "it": "possiede {certs}", "pt": "possui {certs}"},
+    "open_to": {"en": "is open to {types} partnerships", "it": "è aperta a partnership di tipo {types}",
+                "pt": "está aberta a parcerias do tipo {types}"},
     "is_in": {"en": "is in {region} ({country})", "it": "si trova in {region} ({country})",
               "pt": "fica em {region} ({country})"},
     "in_region": {
@@ -293,7 +295,9 @@ def said_together(items: list[str], lang: str) -> str:
     """"a, b and c" in the asker's language."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + {"it": " e ", "pt": " e "}.get(lang, " and ") + items[-1]
+    last = items[-1]
+    joiner = {"it": " ed " if last[:1] in "eèé" else " e ", "pt": " e "}.get(lang, " and ")
+    return ", ".join(items[:-1]) + joiner + last
 
 
 def phrase(key: str, lang: str, **values: str) -> str:

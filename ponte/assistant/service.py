@@ -35,7 +35,7 @@ from .language import detect_language
 from .intent import names_nothing_sought, names_only_conditions, own_offer, request_object, sought_by_others
 from .matcher import Matcher, OwnOffer, without_own_product
 from .places import place_words, without_places
-from .sectors import without_sectors
+from .vocabulary import without_sectors
 
 
 class Assistant:
@@ -216,7 +216,8 @@ class Assistant:
         The lead alone moved a galvanizing need's best offer from first to third. `qvec`, the
         need's own embedding, is reused when nothing was taken away."""
         # A sector it asks for is a condition too ("verniciatura anticorrosione del settore eolico" drew
-        # wind-farm developers), unless it is all that is asked ("aziende del settore eolico").
+        # wind-farm developers), unless it is all that is asked ("aziende del settore eolico"). A
+        # partnership type stays: "transferência de tecnologia em soldagem" is what is sought as well.
         unsectored = without_sectors(need)
         kept = unsectored if unsectored != need and not names_only_conditions(without_places(unsectored, keep_all=False)) \
             else need

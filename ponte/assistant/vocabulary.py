@@ -1,12 +1,13 @@
-"""The profile schema's sectors in words: their names in the three languages, for reasons and
-replies, and which of them a message asks for ("empresas do setor naval", "aziende eoliche",
-"automotive suppliers"). Read by the intent rules, the matcher and chat alike."""
+"""The profile schema's closed vocabularies in words: sectors and partnership types, their names in
+the three languages for reasons and replies, and which of them a message asks for ("empresas do setor
+naval", "aziende eoliche", "automotive suppliers", "una joint venture", "transferência de tecnologia").
+Read by the matcher and chat alike."""
 from __future__ import annotations
 
 import re
 
 from ..index.lexical import fold
-from ..index.snapshot import SECTORS
+from ..index.snapshot import PARTNERSHIPS, SECTORS
 
 # What each sector of `company-profile.schema.json` is called, as shown to an asker.
 _LABELS: dict[str, dict[str, str]] = {
@@ -100,5 +101,60 @@ def _beside_a_sector_word(folded: str, start: int, end: int) -> bool:
     return False
 
 
-def bitmask_of(sectors: set[str]) -> int:
-    return sum(1 << SECTORS.index(s) for s in sectors if s in SECTORS)
+def bitmask_of(values: set[str], vocabulary: tuple[str, ...] = SECTORS) -> int:
+    return sum(1 << vocabulary.index(v) for v in values if v in vocabulary)
+
+
+# --- partnership types ---------------------------------------------------------------------
+
+_PARTNERSHIP_LABELS: dict[str, dict[str, str]] = {
+    "commercial": {"en": "commercial", "it": "commerciale", "pt": "comercial"},
+    "subcontracting": {"en": "subcontracting", "it": "subfornitura", "pt": "subcontratação"},
+    "joint-venture": {"en": "joint venture", "it": "joint venture", "pt": "joint venture"},
+    "technology-transfer": {"en": "technology transfer", "it": "trasferimento tecnologico", "pt": "transferência de tecnologia"},
+    "research": {"en": "research", "it": "ricerca", "pt": "pesquisa"},
+    "training": {"en": "training", "it": "formazione", "pt": "formação"},
+}
+# How a message asks for each type (accent-folded). Words that also name what a firm offers
+# ("training", "formazione") or the act of searching ("ricerca") count only inside a phrase about a
+# partnership; "commercial" and "training" only so.
+_PARTNERSHIP_NAMES: dict[str, str] = {
+    "commercial": r"commercial (?:partners?|partnerships?|agreements?|cooperation)|"
+                  r"(?:partner|partnership|accord[oi]|cooperazione|collaborazione) commercial[ei]|"
+                  r"(?:parceri[ao]s?|acordos?|cooperacao) comercia(?:l|is)",
+    "subcontracting": r"subcontract\w*|sub-contract\w*|subfornitur\w*|conto terzi|terzist[ai]|subcontrata\w*|terceiriza\w*",
+    "joint-venture": r"joint[- ]?ventures?",
+    "technology-transfer": r"(?:technology|technological|tech) transfer|transfer of (?:technology|know-how)|"
+                           r"trasferimento (?:tecnologico|di tecnologia|di know-how)|"
+                           r"transferencia (?:de tecnologia|tecnologica|de know-how)",
+    "research": r"r ?& ?d|research (?:and development|partners?|partnerships?|projects?|cooperation|collaboration)|"
+                r"ricerca e sviluppo|(?:partner|partnership|progett[oi]|collaborazion[ei]) di ricerca|"
+                r"p ?& ?d|pesquisa e desenvolvimento|(?:parceri[ao]s?|projetos?|cooperacao) de pesquisa",
+    "training": r"training (?:partners?|partnerships?|cooperation)|(?:partner|partnership) (?:di|per la) formazione|"
+                r"(?:parceri[ao]s?|cooperacao) (?:de|em|para) (?:formacao|treinamento|capacitacao)",
+}
+_PARTNERSHIP = re.compile(r"(?<![\w&])(?:" + "|".join(f"(?P<{re.sub(r'[^a-z]', '_', s)}>{p})"
+                                                    for s, p in _PARTNERSHIP_NAMES.items()) + r")(?![\w&])")
+_FIRMS = re.compile(r"terzist[ai]|sub-?contractors?|subcontratad[oa]s?|terceirizad[oa]s?")
+_PARTNERSHIP_GROUP = {re.sub(r"[^a-z]", "_", s): s for s in _PARTNERSHIP_NAMES}
+
+
+def partnership_label(kind: str, lang: str) -> str:
+    return _PARTNERSHIP_LABELS.get(kind, {}).get(lang) or kind
+
+
+def partnerships_named(text: str) -> set[str]:
+    """The schema's partnership types that a message asks for, as their ids."""
+    return {_PARTNERSHIP_GROUP[m.lastgroup] for m in _PARTNERSHIP.finditer(fold(text)) if not _FIRMS.fullmatch(m.group(0))}
+
+
+def without_partnerships(text: str) -> str:
+    """`text` without the partnership types it names ("una joint venture nel settore navale" ->
+    "una nel settore navale")."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return text
+    for m in sorted(_PARTNERSHIP.finditer(folded), key=lambda m: -m.start()):
+        if not _FIRMS.fullmatch(m.group(0)):  # "terzisti", "subcontractors": the firms asked for, not a type
+            text = text[:m.start()] + " " + text[m.end():]
+    return re.sub(r"\s+", " ", text).strip()
