@@ -626,3 +626,29 @@ def test_matching_filters_by_a_certification(shared_assistant):
     matches = shared_assistant.match(MatchRequest(need="valves", k=5, filters=Filters(certification="iso 9001"))).matches
     companies = {c.id: c for c in shared_assistant.snapshot().companies}
     assert matches and all("ISO 9001" in companies[m.company_id].certifications for m in matches)
+
+
+def test_a_firm_that_wants_to_export_gets_the_firms_abroad_that_seek_what_it_makes(shared_assistant):
+    from ponte.assistant.intent import introduces_itself, own_offer, request_and_question
+
+    message = ("Somos uma empresa de Recife que fabrica estruturas metálicas e queremos exportar para a Itália. "
+               "Quem pode nos ajudar?")
+    # To export is to find who buys, and "who can help us?" is no question for the documents.
+    assert own_offer(message)[0] == "estruturas metálicas" and introduces_itself(message)
+    assert request_and_question(message) is None
+    reply = shared_assistant.chat(ChatRequest(message=message))
+    assert [p.company_id for p in reply.partners][:1] == ["it-bulloneria-lecco"]  # seeks steel structure fabricators
+    assert "estruturas metálicas" in reply.partners[0].reasons[0] and not reply.answer.startswith(phrase("not_grounded", "pt"))
+    # A gerund says what the firm makes as "that makes" does; a firm sought that way is not the asker.
+    assert own_offer("We are a Milan company making ball valves and we want to export to Brazil")[0] == "ball valves"
+    assert own_offer("We are looking for a company making ball valves") is None
+    # The asker's own services are not what it seeks.
+    from ponte.assistant.intent import names_nothing_sought
+
+    assert names_nothing_sought("e queremos exportar nossos serviços para a Itália. Quem pode nos ajudar?")
+    assert not names_nothing_sought("e queremos comprar serviços de usinagem")
+
+
+def test_the_export_self_descriptions_get_the_firms_that_seek_their_product(shared_assistant):
+    result = run_eval(shared_assistant, ROOT / "eval" / "match" / "self-2.jsonl")
+    assert result["overall"]["hit@1"] >= 0.8 and result["overall"]["chat_suggests_right_partner"] >= 0.8, result["failures"]

@@ -118,7 +118,7 @@ def request_and_question(message: str) -> tuple[str, str] | None:
 
     asked = [p for p in parts if requests(p)]
     questions = [p for p in parts if p.endswith("?") and p not in asked and not asks_for_companies(p)
-                 and own_offer(p) is None and not small_talk(p)]
+                 and own_offer(p) is None and not small_talk(p) and not names_nothing_sought(p)]
     if not asked or not questions:
         return None
     return " ".join(asked), " ".join(questions)
@@ -230,7 +230,8 @@ def introduces_itself(message: str) -> bool:
     if found is None:
         return False
     rest = fold(found[1])
-    return "?" not in rest or bool(_ASKS_FOR_COMPANIES.search(rest) or _SEEKING.search(rest))
+    # "… Quem pode nos ajudar?": a question that names nothing asks for partners too.
+    return "?" not in rest or bool(_ASKS_FOR_COMPANIES.search(rest) or _SEEKING.search(rest)) or names_nothing_sought(rest)
 
 
 # Messages that are only conversation: greetings, thanks, agreement, a call for help.
@@ -337,7 +338,7 @@ un una uno di del della dei degli delle per che il lo la i gli le quale quali ch
 um uma de do da dos das para pra pro que o os as com qual quais quem onde como voce voces conhece conhecem
 help find finding locate trovare cercare aiuto aiutarci encontrar achar ajuda ajudar
 need needs require requires serve servono precisa cerca cercano procura procuram busca buscam
-can could may recommend suggest potete potreste puoi potresti aiutarmi aiutare aiutateci sapete indicare indicarmi
+can could may recommend suggest potete potreste puoi potresti puo possono aiutarmi aiutare aiutateci sapete indicare indicarmi
 consigliare consigliarmi suggerire pode podem poderiam sabem indicar recomendar sugerir ajudem ajude
 hello good morning would like know whether there any have has tell please also other another else
 buongiorno buonasera salve vorrei vorremmo sapere se ci sono esistono avete hai dirmi favore qualche anche altra altre
@@ -477,6 +478,9 @@ _NOT_WHAT = (r"(?:and|e|ed|that|which|who|che|que|from|in|of|di|da|de|do|dos|das
 _OWN_OFFER = [
     # "we are a company from Bergamo that produces …", "siamo un'azienda che produce …", "somos uma escola que forma …"
     re.compile(rf"\b{_SELF}\b{_GAP}{{0,60}}?\b(?:that|which|who|che|que)\s+{_MAKES}\s+(?P<x>.+)"),
+    # "we are a Milan company making ball valves …"
+    re.compile(rf"\b{_SELF}\b{_GAP}{{0,60}}?\b(?:making|producing|manufacturing|supplying|building|designing|"
+               r"developing|offering|providing|selling|fabricating)\s+(?P<x>.+)"),
     # "our company makes …", "la nostra azienda produce …"
     re.compile(rf"\b{_SELF}\s+{_MAKES}\s+(?P<x>.+)"),
     # "we make …", "produciamo …", "fabricamos …"
@@ -502,6 +506,12 @@ _HOME = re.compile(r"\s*,?\s*(?:(?:con sede|based|located|com sede|sediad[ao]|lo
 _OWN_END = re.compile(r"[.!?;:,]|\s(?:and|e|ed)\s+(?=(?:we|are|is|siamo|stiamo|estamos|queremos|vogliamo|want|seek|"
                       r"need|cerc|procur|busc|precis)\w*)|\b(?:looking|seeking|searching|cerchiamo|cerco|procuramos|"
                       r"procuro|buscamos|busco|we want|we seek|vogliamo|queremos)\b")
+
+
+# What a firm says it wants to do ("e queremos exportar para a Itália", "vorremmo entrare nel mercato
+# brasiliano"): part of its request, as much as a question is.
+_DESIRE = re.compile(r"\b(?:we want|we would like|we'd like|we wish|we plan|we aim|vogliamo|vorremmo|desideriamo|"
+                     r"intendiamo|puntiamo|queremos|gostariamos|desejamos|pretendemos|planejamos)\b")
 
 
 @lru_cache(maxsize=4096)  # a chat turn asks it of one message several times (intent, ranking, credibility)
@@ -533,7 +543,7 @@ def own_offer(message: str) -> tuple[str, str] | None:
         # Of the rest, the sentences that ask for something, when some do: a greeting or who is
         # writing ("Salve, sono Luca di una carpenteria di Lecco.") is not what the firm seeks.
         asking = [p for p in _SENTENCE_END.split(rest)
-                  if "?" in p or _SEEKING.search(fold(p)) or _ASKS_FOR_COMPANIES.search(fold(p))]
+                  if "?" in p or _SEEKING.search(fold(p)) or _ASKS_FOR_COMPANIES.search(fold(p)) or _DESIRE.search(fold(p))]
         rest = " ".join(asking) if asking else rest
         # "… and need a foundry": the request keeps its subject, so its lead reads as one.
         rest = re.sub(r"^(?:and|e|ed)\s+(?=(?:need|needs|are|want|seek|look)\b)", "we ", rest, flags=re.I)
@@ -547,14 +557,22 @@ _GENERIC_SOUGHT = re.compile(
     r"nuov[aoie]|potenzial[ei]|local[ei]|commercial[ei]|opportunita|collabora\w*|cooperazione|contatti|"
     r"nov[ao]s?|potencia(?:l|is)|loca(?:l|is)|comercia(?:l|is)|oportunidades?|colabora\w*|cooperacao|contatos|"
     r"negocios?|affari|"
+    # to sell abroad is to find those who buy: "e queremos exportar para a Itália", "enter the Brazilian market"
+    r"export\w*|esport\w*|exporta\w*|internationali[sz]\w*|internazionalizz\w*|internacionaliz\w*|"
+    r"sell|vendere|vender|enter|entrare|entrar|markets?|mercat[oi]|mercados?|expand|espandere|espanderci|expandir|"
     # what is left of a lead once "we are looking for" lost its "we"
     r"looking|searching|seeking|seek|want|wants|are|and|vogliamo|queremos|estamos|stiamo)\b")
+
+
+# The asker's own products or services ("exportar nossos serviços"): what it offers, not what it seeks.
+_OURS = re.compile(r"\b(?:our|nostr[aoie]|noss[ao]s?)\s+(?:products?|services?|solutions?|prodott[oi]|serviz[io]|"
+                   r"soluzion[ei]|produtos?|servicos?|solucoes|solucao)\b")
 
 
 def names_nothing_sought(text: str) -> bool:
     """Whether a request names nothing but partners, customers or the like ("Cerchiamo partner.",
     "and we are looking for new customers")."""
-    folded = _GENERIC_SOUGHT.sub(" ", _ASKS_FOR_COMPANIES.sub(" ", _SEEKING.sub(" ", fold(text))))
+    folded = _GENERIC_SOUGHT.sub(" ", _ASKS_FOR_COMPANIES.sub(" ", _SEEKING.sub(" ", _OURS.sub(" ", fold(text)))))
     words = [w for w in re.findall(r"[^\W\d_]+", folded)
              if w not in _LEAD_FILLER and w not in STOPWORDS and len(w) >= 3
              and not w.startswith(COUNTRY_STEMS) and w not in _CONVERSATIONAL]
