@@ -142,7 +142,7 @@ def test_a_reason_quotes_the_clause_of_the_need_that_the_offer_meets(shared_assi
     top = shared_assistant.match(MatchRequest(need=need, k=1)).matches[0]
     quoted = top.reasons[0].rsplit("“", 1)[1].rstrip("”")
     # A clause of the need, or the need without its lead ("who can supply"), never the whole message.
-    assert quoted in ("Our gas pipelines are getting old", "who can supply API 6D ball valves",
+    assert quoted in ("Our gas pipelines are getting old", "who can supply API 6D ball valves", "API 6D ball valves",
                       "Our gas pipelines are getting old, API 6D ball valves"), top.reasons[0]
 
 
@@ -652,3 +652,24 @@ def test_a_firm_that_wants_to_export_gets_the_firms_abroad_that_seek_what_it_mak
 def test_the_export_self_descriptions_get_the_firms_that_seek_their_product(shared_assistant):
     result = run_eval(shared_assistant, ROOT / "eval" / "match" / "self-2.jsonl")
     assert result["overall"]["hit@1"] >= 0.8 and result["overall"]["chat_suggests_right_partner"] >= 0.8, result["failures"]
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("CNC machining and hot-dip galvanizing", ["CNC machining", "hot-dip galvanizing"]),
+    ("usinagem CNC, galvanização a fogo e pintura industrial", ["usinagem CNC", "galvanização a fogo", "pintura industrial"]),
+    ("flange forgiate e di vernici anticorrosione", ["flange forgiate", "vernici anticorrosione"]),
+    ("oil and gas valves", []),            # one thing
+    ("maintenance and repair of valves", []),
+])
+def test_a_request_names_several_things_only_when_each_part_does(text, parts):
+    from ponte.assistant.intent import need_parts
+
+    assert need_parts(text) == parts
+
+
+def test_each_thing_a_request_seeks_gets_its_partner_and_its_own_quote(shared_assistant):
+    reply = shared_assistant.chat(ChatRequest(message="We need CNC machining and hot-dip galvanizing for our towers"))
+    by_id = {p.company_id: p for p in reply.partners}
+    assert {"br-usinagem-recife", "br-galvanoplastia-recife"} <= set(by_id)
+    assert "“hot-dip galvanizing”" in by_id["br-galvanoplastia-recife"].reasons[0]
+    assert "“CNC machining”" in by_id["br-usinagem-recife"].reasons[0]

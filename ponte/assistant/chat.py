@@ -24,7 +24,7 @@ from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
 from .answerer import Evidence, clip
 from .grounding import Support, offer_z, outside_knowledge
 from .intent import (addressed_to_the_assistant, asks_about_a_partner, asks_for_companies, asks_for_contacts, asks_for_the_directory, courtesy,
-                     earlier_request, names_only_conditions, narrows_the_list, request_and_question, requests_partners,
+                     earlier_request, names_only_conditions, narrows_the_list, need_parts, request_and_question, requests_partners,
                      says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
 from .language import PHRASES, guess_language, phrase
 from .matcher import certifications_named, conditions_named, to_match, wants
@@ -242,7 +242,7 @@ class ChatService:
     # --- partners ---------------------------------------------------------------------------
 
     def partners(self, snap: Snapshot, reading: Reading, asker: str, lang: str,
-                 filters: Filters | None = None) -> list[Match]:
+                 filters: Filters | None = None, whole: bool = True) -> list[Match]:
         # What the message seeks and what the asker says it makes, read once for the ranking and
         # for the credibility tests below.
         need = self.core.read_need(reading.text, reading.qvec)
@@ -280,7 +280,16 @@ class ChatService:
         credible = [m for m in found
                     if (named is not None and named[snap.company_pos[m.company_id]])
                     or credible_offer(snap.company_pos[m.company_id])]
-        return credible[:1] + [m for m in credible[1:] if m.fit != "partial"]
+        shown = credible[:1] + [m for m in credible[1:] if m.fit != "partial"]
+        parts = need_parts(need[1]) if whole and own is None and 0 < len(shown) < PARTNERS_IN_CHAT else []
+        if parts:
+            # "CNC machining and hot-dip galvanizing": the request as a whole sits between the two, so
+            # each thing sought, read alone, adds its first partner where it fits and there is room.
+            firsts = [sub[0] for sub in (self.partners(snap, self.read(snap, part, asker), asker, lang, filters, whole=False)
+                                         for part in parts) if sub and sub[0].fit != "partial"]
+            seen: set[str] = set()
+            shown = [m for m in shown + firsts if not (m.company_id in seen or seen.add(m.company_id))][:PARTNERS_IN_CHAT]
+        return shown
 
     # --- the turn ---------------------------------------------------------------------------
 

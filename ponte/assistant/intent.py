@@ -564,6 +564,25 @@ _GENERIC_SOUGHT = re.compile(
     r"looking|searching|seeking|seek|want|wants|are|and|vogliamo|queremos|estamos|stiamo)\b")
 
 
+# Several things sought in one request ("CNC machining and hot-dip galvanizing", "corte a laser e
+# dobra de chapas"): joined by "and" or commas, each of two words or more ("oil and gas", "flange e
+# guarnizioni" stay one).
+_AND = re.compile(r"\s+(?:and also|and|as well as|plus|e anche|e inoltre|ed|e tambem|e)\s+|\s*[,;]\s*", re.I)
+
+
+def need_parts(sought: str) -> list[str]:
+    """The things a request seeks when it names two or three (see `_AND`); [] when it names one."""
+    parts = [re.sub(r"^(?:(?:of|for|di|del|della|delle|dei|degli|per|de|do|da|dos|das|para)\s+)+", "", p.strip(" .?!:"), flags=re.I)
+             for p in _AND.split(sought) if p.strip(" .?!:")]
+    if not 2 <= len(parts) <= 3:
+        return []
+    for part in parts:
+        words = [w for w in re.findall(r"[^\W\d_]{3,}", fold(part)) if w not in STOPWORDS and w not in _LEAD_FILLER]
+        if len(words) < 2:
+            return []
+    return parts
+
+
 # The asker's own products or services ("exportar nossos serviços"): what it offers, not what it seeks.
 _OURS = re.compile(r"\b(?:our|nostr[aoie]|noss[ao]s?)\s+(?:products?|services?|solutions?|prodott[oi]|serviz[io]|"
                    r"soluzion[ei]|produtos?|servicos?|solucoes|solucao)\b")

@@ -32,7 +32,7 @@ from .answerer import Answerer, ExtractiveAnswerer, clip
 from .chat import ChatService
 from .ingest import Ingestor, expand, profile_language
 from .language import detect_language
-from .intent import names_nothing_sought, names_only_conditions, own_offer, request_object, sought_by_others
+from .intent import names_nothing_sought, names_only_conditions, need_parts, own_offer, request_object, sought_by_others
 from .matcher import Matcher, OwnOffer, without_own_product
 from .places import place_words, without_places
 from .vocabulary import without_sectors
@@ -259,7 +259,10 @@ class Assistant:
         # whole. Each clause costs an embedding, so a short one (up to 60 characters, quoted whole
         # without strain) is not split, and at most four clauses are embedded.
         parts = [p.strip() for p in re.split(r"[,;:?!.]+(?:\s|$)", what) if len(p.split()) >= 2][:4]
-        clauses = list(zip(parts, self.encoder.queries(parts))) if len(parts) > 1 and len(what) > 60 else None
+        if not (len(parts) > 1 and len(what) > 60):
+            # "CNC machining and hot-dip galvanizing": each reason quotes the thing its offer meets.
+            parts = need_parts(what)
+        clauses = list(zip(parts, self.encoder.queries(parts))) if len(parts) > 1 else None
         return self.matcher.for_need(snap, need, centred, k, filters, lang, lexical, raw=qvec, written=written,
                                      sought=without_own_product(request_object(own.rest if own else need, limit=10_000)),
                                      clauses=clauses,
