@@ -673,3 +673,24 @@ def test_each_thing_a_request_seeks_gets_its_partner_and_its_own_quote(shared_as
     assert {"br-usinagem-recife", "br-galvanoplastia-recife"} <= set(by_id)
     assert "“hot-dip galvanizing”" in by_id["br-galvanoplastia-recife"].reasons[0]
     assert "“CNC machining”" in by_id["br-usinagem-recife"].reasons[0]
+
+
+def test_who_is_writing_is_not_what_is_sought(shared_assistant):
+    from ponte.assistant.intent import own_offer, request_and_question
+
+    owner = ("Buongiorno, sono il titolare di una piccola officina meccanica a Lecco. Facciamo tornitura e fresatura "
+             "CNC conto terzi. Vorremmo trovare clienti in Brasile.")
+    assert own_offer(owner) == ("tornitura e fresatura CNC conto terzi", "Vorremmo trovare clienti in Brasile")
+    # A firm that introduces itself asks for partners, not for the documents its words are near.
+    companies = {c.id for c in shared_assistant.snapshot().companies}
+    assert all(c.source_id in companies for c in shared_assistant.chat(ChatRequest(message=owner)).citations)
+    engineer = ("Olá! Sou engenheiro de uma empresa de Suape que faz reparo naval. Precisamos de painéis elétricos "
+                "certificados. Alguma sugestão?")
+    assert own_offer(engineer)[0] == "reparo naval" and request_and_question(engineer) is None
+    reply = shared_assistant.chat(ChatRequest(message=engineer))
+    assert reply.partners and reply.partners[0].company_id == "it-navaltech-lecco"
+    assert not reply.answer.startswith(phrase("not_grounded", "pt"))
+    # The firm sought is not the asker's.
+    for sought in ("I am looking for a company that makes valves", "Sono alla ricerca di un'azienda che produce valvole",
+                   "I am interested in a company that builds towers"):
+        assert own_offer(sought) is None

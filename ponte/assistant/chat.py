@@ -24,7 +24,7 @@ from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
 from .answerer import Evidence, clip
 from .grounding import Support, offer_z, outside_knowledge
 from .intent import (addressed_to_the_assistant, asks_about_a_partner, asks_for_companies, asks_for_contacts, asks_for_the_directory, courtesy,
-                     earlier_request, names_only_conditions, narrows_the_list, need_parts, request_and_question, requests_partners,
+                     earlier_request, introduces_itself, names_only_conditions, narrows_the_list, need_parts, request_and_question, requests_partners,
                      says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
 from .language import PHRASES, guess_language, phrase
 from .matcher import certifications_named, conditions_named, to_match, wants
@@ -387,11 +387,13 @@ class ChatService:
         partners: list[Match] = []
         if asks_for_companies(message) and snap.companies:
             partners = self.partners(snap, alone, asker, lang)  # what this message asks for
-            if not partners and (not grounded_docs or reading.support.score < STRONG_EVIDENCE) and \
-                    requests_partners(message):
+            if not partners and (not grounded_docs or reading.support.score < STRONG_EVIDENCE
+                                 or introduces_itself(message)) and requests_partners(message):
                 # A request for companies that no profile meets is told so, rather than answered
                 # with the documents' nearest sentences ("Quali aziende fanno zincatura a caldo?"
-                # quoted "Il grafico seguente sintetizza questo approccio:").
+                # quoted "Il grafico seguente sintetizza questo approccio:"). A firm that introduces
+                # itself asks for partners only, however near the documents its words are ("una
+                # piccola officina a Lecco … clienti in Brasile" quoted the partnership's aims).
                 return phrase("no_partners", lang), [], [], False
 
         evidence: list[Evidence] = []

@@ -343,6 +343,8 @@ consigliare consigliarmi suggerire pode podem poderiam sabem indicar recomendar 
 hello good morning would like know whether there any have has tell please also other another else
 buongiorno buonasera salve vorrei vorremmo sapere se ci sono esistono avete hai dirmi favore qualche anche altra altre
 altri altro invece
+suggestion suggestions idea ideas advice tips suggerimento suggerimenti idee consiglio consigli
+sugestao sugestoes ideia ideias dica dicas conselho indicacao indicacoes alguma
 ola bom boa dia tarde gostaria gostariamos saber existem existe ha tem temos vcs voces poderia podem favor algum
 alguma alguns algumas tambem outra outras outro outros
 """.split())
@@ -451,7 +453,14 @@ def sought_by_others(message: str) -> str | None:
 # in Pernambuco.") says what it offers, and often nothing else: read as a need, its own product found
 # its competitors. Partners for it are the firms that seek what it makes. Matched on folded text.
 
-_SELF = r"(?:we(?: are|'re)|siamo|somos|(?:our|my) (?:company|firm)|(?:la )?nostra (?:azienda|impresa|ditta)|(?:a )?nossa empresa)"
+_SELF = (r"(?:we(?: are|'re)|siamo|somos|(?:our|my) (?:company|firm)|(?:la )?nostra (?:azienda|impresa|ditta)|(?:a )?nossa empresa|"
+         # "I am the owner of a workshop that …", "sono il titolare di un'officina che …", "sou engenheiro de uma empresa que …"
+         r"(?:i am|i'm|i work|sono|lavoro|sou|trabalho)\s+"
+         r"(?:(?!(?:looking|searching|seeking|interested|ricerca|cerc\w*|procur\w*|busc\w*|interessat\w*|interessad\w*)\b)"
+         r"[^\W\d_]+\s+){0,4}?"
+         r"(?:of|at|for|in|di|da|in|presso|per|de|em|na|numa)\s+"
+         r"(?:an?|the|una?|un'|uma|a)\s*(?:[^\W\d_]+\s+)?(?:company|firm|business|workshop|azienda|impresa|ditta|officina|"
+         r"empresa|fabrica|oficina))")
 # Between "we are" and "that makes": anything but another clause or a search ("we are looking for a
 # company that makes …" describes the firm sought, not the asker).
 _GAP = (r"(?:(?!\b(?:that|which|who|che|que|looking|searching|seeking|ricerca|cerc\w*|procur\w*|busc\w*|"
@@ -508,6 +517,12 @@ _OWN_END = re.compile(r"[.!?;:,]|\s(?:and|e|ed)\s+(?=(?:we|are|is|siamo|stiamo|e
                       r"procuro|buscamos|busco|we want|we seek|vogliamo|queremos)\b")
 
 
+# Who is writing ("Buongiorno, sono il titolare di una piccola officina a Lecco."): no request, though it
+# names a firm.
+_WRITER = re.compile(r"^\W*(?:(?:hello|hi|good morning|buongiorno|buonasera|salve|ciao|bom dia|boa tarde|ola|oi)\W+)*"
+                     r"(?:i am|i'm|my name is|sono|mi chiamo|sou|meu nome e|me chamo|we are|siamo|somos)\b")
+
+
 # What a firm says it wants to do ("e queremos exportar para a Itália", "vorremmo entrare nel mercato
 # brasiliano"): part of its request, as much as a question is.
 _DESIRE = re.compile(r"\b(?:we want|we would like|we'd like|we wish|we plan|we aim|vogliamo|vorremmo|desideriamo|"
@@ -543,7 +558,8 @@ def own_offer(message: str) -> tuple[str, str] | None:
         # Of the rest, the sentences that ask for something, when some do: a greeting or who is
         # writing ("Salve, sono Luca di una carpenteria di Lecco.") is not what the firm seeks.
         asking = [p for p in _SENTENCE_END.split(rest)
-                  if "?" in p or _SEEKING.search(fold(p)) or _ASKS_FOR_COMPANIES.search(fold(p)) or _DESIRE.search(fold(p))]
+                  if "?" in p or _SEEKING.search(fold(p)) or _DESIRE.search(fold(p))
+                  or (_ASKS_FOR_COMPANIES.search(fold(p)) and not _WRITER.match(fold(p)))]
         rest = " ".join(asking) if asking else rest
         # "… and need a foundry": the request keeps its subject, so its lead reads as one.
         rest = re.sub(r"^(?:and|e|ed)\s+(?=(?:need|needs|are|want|seek|look)\b)", "we ", rest, flags=re.I)
