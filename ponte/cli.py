@@ -168,7 +168,7 @@ def _run(args) -> int:
                                             filters=_filters(args), language=args.language))
         lines = []
         for m in resp.matches:
-            lines.append(f"{m.score:.3f}  {m.name} ({m.company_id}) — {m.region}, {m.country}; {', '.join(m.sectors)}")
+            lines.append(f"{m.score:.3f}  {m.name} ({m.company_id}) — {m.region}, {m.country}; {', '.join(m.sector_names or m.sectors)}")
             lines += [f"       · {r}" for r in m.reasons]
         _emit(resp, args.json, "\n".join(lines) or "no matches")
     return 0

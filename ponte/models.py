@@ -218,6 +218,7 @@ class Match(BaseModel):
     country: str
     region: str
     sectors: list[str]
+    sector_names: list[str] = Field(default_factory=list, description="the sectors in the reply's language, for display")
     score: float
     reasons: list[str]
     fit: Literal["strong", "good", "partial"] | None = Field(

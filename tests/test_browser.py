@@ -109,6 +109,13 @@ def test_chat_with_citations_and_partner_cards(stack, browser):
     ask(page, "Cerchiamo un fornitore italiano di valvole a sfera API 6D per oleodotti")
     reasons = page.locator(".msg.bot").last.locator(".card").first.inner_text()
     assert "offre" in reasons and "oferece" not in reasons, reasons
+    # ... and its sectors in Italian, not as the schema's identifiers.
+    assert "petrolchimico" in reasons and "petrochemical" not in reasons, reasons
+    # A request of conditions only: every card meets them and says so.
+    ask(page, "Quali aziende operano nel settore aerospaziale?")
+    cards = page.locator(".msg.bot").last.locator(".card")
+    assert cards.count() >= 1
+    assert all("aerospaziale" in cards.nth(i).inner_text() for i in range(cards.count()))
     page.close()
 
 

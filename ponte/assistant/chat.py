@@ -473,7 +473,7 @@ class ChatService:
             lines.extend(f"  {line} [{n}]" for line in said)
             citations.append(Citation(source_id=c.id, title=c.name, snippet=clip(c.description, 320), score=1.0,
                                       url=c.website))
-            cards.append(to_match(c, 1.0, said[:2] or [clip(c.description, 140)]))
+            cards.append(to_match(c, 1.0, said[:2] or [clip(c.description, 140)], lang=lang))
         return "\n".join(lines), citations, cards, True
 
     def _quotes(self, snap: Snapshot, reading: Reading, question: str, asker: str) -> list[Evidence]:

@@ -313,7 +313,7 @@ class Matcher:
             sectors = sorted(set(company.sectors) & set(other.sectors))
             self._common_reasons(reasons, other, lang, sectors, certs, self.cross_border and bool(cross[pos]),
                                  set(company.partnership) & set(other.partnership))
-            matches.append(to_match(other, s, reasons, fit_label))
+            matches.append(to_match(other, s, reasons, fit_label, lang))
         return matches
 
     # --- by free-text need ------------------------------------------------------------------
@@ -423,7 +423,7 @@ class Matcher:
                     reasons.append(phrase("partnership_types", lang, types=wants_of.partnerships_of(other, lang)))
                 if placed[pos]:
                     reasons.append(phrase("in_region", lang, region=other.region or other.country, country=other.country))
-            matches.append(to_match(other, float(score[pos]), reasons, fit))
+            matches.append(to_match(other, float(score[pos]), reasons, fit, lang))
         return matches
 
     def _wants_reason(self, snap: Snapshot, reasons: list[str], own: OwnOffer, own_raw: np.ndarray | None, written: str,
@@ -588,6 +588,7 @@ def without_own_product(text: str) -> str:
     return cut if len(re.findall(r"[^\W\d_]{3,}", cut)) >= 2 else text
 
 
-def to_match(c: CompanyProfile, score: float, reasons: list[str], fit: str | None = None) -> Match:
+def to_match(c: CompanyProfile, score: float, reasons: list[str], fit: str | None = None, lang: str = "en") -> Match:
     return Match(company_id=c.id, name=c.name, country=c.country, region=c.region or "",
-                 sectors=list(c.sectors), score=round(float(score), 4), reasons=reasons, fit=fit)
+                 sectors=list(c.sectors), sector_names=[sector_label(s, lang) for s in c.sectors],
+                 score=round(float(score), 4), reasons=reasons, fit=fit)

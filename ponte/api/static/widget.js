@@ -120,7 +120,7 @@
       data.partners.forEach(function (m) {
         var card = el("article", { class: "card", role: "listitem", "data-company": m.company_id });
         card.appendChild(el("h3", {}, m.name));
-        card.appendChild(el("div", { class: "where" }, [m.region, m.country].filter(Boolean).join(", ") + " · " + m.sectors.join(", ")));
+        card.appendChild(el("div", { class: "where" }, [m.region, m.country].filter(Boolean).join(", ") + " · " + (m.sector_names || m.sectors).join(", ")));
         var ul = el("ul");
         m.reasons.forEach(function (r) { ul.appendChild(el("li", {}, r)); });
         card.appendChild(ul);
