@@ -694,3 +694,25 @@ def test_who_is_writing_is_not_what_is_sought(shared_assistant):
     for sought in ("I am looking for a company that makes valves", "Sono alla ricerca di un'azienda che produce valvole",
                    "I am interested in a company that builds towers"):
         assert own_offer(sought) is None
+
+
+def test_a_certification_is_named_with_or_without_its_edition_or_part(assistant, tmp_path):
+    from ponte.assistant.matcher import certification_names
+
+    assert certification_names("ISO 9001:2015") == {"iso 9001", "iso 9001 2015"}
+    assert certification_names("EN ISO 9712") == {"en iso 9712", "iso 9712"}
+    assert "iso 17025" in certification_names("ISO/IEC 17025") and "en 1090" in certification_names("EN 1090-2")
+    profiles = tmp_path / "labs.jsonl"
+    profiles.write_text("\n".join(json.dumps(p) for p in [
+        {"id": "br-lab-edition", "name": "Laboratório Edição Ltda.", "country": "BR", "region": "Pernambuco",
+         "description": "Laboratório de ensaios mecânicos em Recife.", "offers": ["Ensaios de tração e dureza"],
+         "certifications": ["ISO/IEC 17025:2017", "ISO 9001:2015"]},
+        {"id": "br-lab-none", "name": "Laboratório Sem Selo Ltda.", "country": "BR", "region": "Pernambuco",
+         "description": "Laboratório de ensaios mecânicos em Recife.", "offers": ["Ensaios de tração e dureza"]},
+    ]) + "\n", encoding="utf-8")
+    assistant.ingest([profiles])
+    reply = assistant.chat(ChatRequest(message="Quais laboratórios são acreditados ISO 17025?"))
+    assert "br-lab-edition" in [p.company_id for p in reply.partners]
+    assert "br-lab-none" not in [p.company_id for p in reply.partners]
+    kept = assistant.match(MatchRequest(need="ensaios de tração", k=5, filters=Filters(certification="ISO 9001"))).matches
+    assert "br-lab-edition" in [m.company_id for m in kept] and "br-lab-none" not in [m.company_id for m in kept]

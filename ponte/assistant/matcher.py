@@ -379,7 +379,6 @@ class Matcher:
         unfiltered = self._shortlist(score, k) if filters is not None else np.zeros(0, dtype=np.int64)
         score[~filter_mask(snap, filters)] = -np.inf
 
-        need_folded = fold(asked)
         wanted = clip(sought, 80) if sought else request_object(need)  # `sought` is already the object
         matches = []
         shortlist = self._shortlist(score, k)
@@ -415,7 +414,7 @@ class Matcher:
             else:
                 reasons.append(phrase("profile_fit", lang, text=clip(other.description, 140)))
             if not (only and wants_of.met[pos]):
-                certs = [c for c in other.certifications if fold(c) in need_folded]
+                certs = [c for c in other.certifications if certification_names(c) & set(wants_of.certs)]
                 self._common_reasons(reasons, other, lang, [], certs, False, set())
                 if wants_of.in_sector is not None and wants_of.in_sector[pos]:
                     reasons.append(phrase("in_sector", lang, sectors=wants_of.sectors_of(other, lang)))
@@ -492,10 +491,23 @@ def certification_holders(companies: list[CompanyProfile]) -> dict[str, np.ndarr
     holders: dict[str, list[int]] = {}
     for pos, c in enumerate(companies):
         for cert in c.certifications:
-            words = plain_words(cert)
-            if len(words) >= 3:
+            for words in certification_names(cert):
                 holders.setdefault(words, []).append(pos)
     return {words: np.asarray(sorted(set(p)), dtype=np.int64) for words, p in holders.items()}
+
+
+def certification_names(cert: str) -> set[str]:
+    """The ways a request may name a certification a profile holds: "ISO 9001:2015" is also "ISO
+    9001", "EN 1090-2" "EN 1090", "EN ISO 9712" and "ISO/IEC 17025" "ISO 9712" and "ISO 17025"."""
+    words = plain_words(cert).split()
+    names = {" ".join(words)} if len(" ".join(words)) >= 3 else set()
+    trimmed = list(words)
+    while len(trimmed) > 2 and trimmed[-1].isdigit() and any(ch.isdigit() for w in trimmed[:-1] for ch in w):  # an edition, a part
+        trimmed.pop()
+        names.add(" ".join(trimmed))
+    if len(words) >= 3 and (words[0] == "iso" and words[1] in ("iec", "ts") or words[1] == "iso" and len(words[0]) <= 3):
+        names |= certification_names(" ".join(["iso"] + words[2:]))
+    return names
 
 
 def certifications_named(snap: Snapshot, need: str) -> np.ndarray | None:
@@ -543,7 +555,7 @@ class Conditions:
         said = []
         if self.in_sector is not None:
             said.append(phrase("works_in_sector", lang, sectors=self.sectors_of(company, lang)))
-        held = [c for c in company.certifications if plain_words(c) in self.certs]
+        held = [c for c in company.certifications if certification_names(c) & set(self.certs)]
         if held:
             said.append(phrase("holds", lang, certs=", ".join(held)))
         if self.placed is not None:
