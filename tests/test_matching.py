@@ -716,3 +716,24 @@ def test_a_certification_is_named_with_or_without_its_edition_or_part(assistant,
     assert "br-lab-none" not in [p.company_id for p in reply.partners]
     kept = assistant.match(MatchRequest(need="ensaios de tração", k=5, filters=Filters(certification="ISO 9001"))).matches
     assert "br-lab-edition" in [m.company_id for m in kept] and "br-lab-none" not in [m.company_id for m in kept]
+
+
+@pytest.mark.parametrize("message, company", [
+    ("Quais parceiros vocês sugerem para a Estaleiro Suape Reparos Navais?", "br-estaleiro-suape"),
+    ("Chi potrebbe essere un buon partner per Forgiati Orobici?", "it-forgiati-bergamo"),
+    ("Which partners would suit Valvole Brescia?", "it-valvole-brescia"),   # the first words of its name
+])
+def test_a_partner_request_for_a_named_company_gets_that_companys_partners(shared_assistant, message, company):
+    reply = shared_assistant.chat(ChatRequest(message=message))
+    expected = [m.company_id for m in shared_assistant.match(MatchRequest(company_id=company, k=3)).matches]
+    shown = [p.company_id for p in reply.partners]
+    assert shown and company not in shown and shown[0] == expected[0]
+    name = next(c.name for c in shared_assistant.snapshot().companies if c.id == company)
+    assert name in reply.answer.splitlines()[0]
+
+
+def test_a_company_named_as_an_example_or_as_what_is_sought_is_not_the_one_partners_are_for(shared_assistant):
+    like = shared_assistant.chat(ChatRequest(message="Procuro um fornecedor como a Valvole Brescia"))
+    assert "it-valvole-brescia" not in [p.company_id for p in like.partners]
+    towers = shared_assistant.chat(ChatRequest(message="Procuro Torres Eólicas para o parque"))
+    assert [p.company_id for p in towers.partners][:1] == ["br-eolica-torres"]

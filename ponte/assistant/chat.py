@@ -7,6 +7,7 @@ instruction inside a message or a document can only ever select what is quoted, 
 """
 from __future__ import annotations
 
+import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import numpy as np
 
 from ..errors import PonteError, invalid
 from ..index.chunking import ABOUT_HEADING
-from ..index.lexical import tokenize
+from ..index.lexical import fold, tokenize
 from ..index.retriever import Hit, filter_mask
 from ..index.snapshot import Snapshot, offtopic_question_vectors
 from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
@@ -78,6 +79,19 @@ WORDS_LANGUAGE_SHARE = 0.75
 # Documents are quoted beside suggested partners only when they back the message this clearly
 # (cosine above the cut).
 STRONG_EVIDENCE = 0.03
+
+
+# "A supplier like Valvole Brescia": a company named as an example of what is sought.
+_LIKE = re.compile(r"\b(?:like|similar|such as|simil[ei]|come|tipo|como|semelhantes?|parecid[ao]s?|igual)\b")
+
+
+def _sought_for(name: str, message: str) -> bool:
+    """Whether a partner request names this company as the one partners are sought for ("partners
+    for Forgiati Orobici", "parceiros para a Estaleiro Suape", "would suit Valvole Brescia"), not as
+    an example ("a supplier like …") or as what is sought ("Procuro Torres Eólicas")."""
+    first = fold(name).split()[0] if name.split() else ""
+    return bool(first) and re.search(rf"\b(?:for|per|para|pra|suit|suits|match|matches)\s+(?:[\w']+\s+)?{re.escape(first)}\b",
+                                     fold(message)) is not None
 
 
 def _as_filters(conditions, text: str) -> Filters | None:
@@ -331,8 +345,12 @@ class ChatService:
 
         if snap.companies and asks_for_the_directory(message):
             return self._directory(snap, message, lang), [], [], False
-        named = companies_named(snap, message) if snap.companies and not requests_partners(message) else []
-        if named:  # "Tell me about Bulloneria Lariana", "O que a Forgiati Orobici oferece?"
+        named = companies_named(snap, message) if snap.companies else []
+        if named and requests_partners(message):
+            if len(named) == 1 and _sought_for(snap.companies[named[0]].name, message):
+                # "Which partners would suit Valvole Brescia?": that company's complementary partners.
+                return self._partners_of(snap, named[0], message, lang)
+        elif named:  # "Tell me about Bulloneria Lariana", "O que a Forgiati Orobici oferece?"
             return self._profiles(snap, named, lang)
         both = request_and_question(message) if snap.companies else None
         if both is not None:
@@ -387,6 +405,9 @@ class ChatService:
         partners: list[Match] = []
         if asks_for_companies(message) and snap.companies:
             partners = self.partners(snap, alone, asker, lang)  # what this message asks for
+            if named and _LIKE.search(fold(message)):
+                # "Um fornecedor como a Valvole Brescia": the example is not a suggestion.
+                partners = [p for p in partners if snap.company_pos[p.company_id] not in named]
             if not partners and (not grounded_docs or reading.support.score < STRONG_EVIDENCE
                                  or introduces_itself(message)) and requests_partners(message):
                 # A request for companies that no profile meets is told so, rather than answered
@@ -416,6 +437,20 @@ class ChatService:
                     answer += "\n" + phrase("more_meet", lang, n=str(int(wants_of.met.sum())), shown=str(len(partners)))
                 return answer, composed.citations, partners, True
         return phrase("not_grounded", lang), [], [], False
+
+    def _partners_of(self, snap: Snapshot, pos: int, message: str, lang: str):
+        """Partners for a company of the directory that a request names: what it seeks against what
+        others offer, and who seeks what it offers, as `ponte match --company` ranks them. A place the
+        request names (not one inside the company's name) is a condition."""
+        company = snap.companies[pos]
+        own_words = set(re.findall(r"[^\W\d_]+", fold(company.name)))
+        rest = " ".join(w for w in message.split() if fold(w.strip(",.;:!?")) not in own_words)
+        found = self.core.matcher.for_company(snap, company.id, PARTNERS_IN_CHAT, place_filters(rest), lang)
+        partners = found[:1] + [m for m in found[1:] if m.fit != "partial"]
+        if not partners:
+            return phrase("no_partners", lang), [], [], False
+        composed = self.core.answerer.compose(message, lang, [], partners)
+        return phrase("partners_of", lang, name=company.name) + "\n" + composed.answer, composed.citations, partners, True
 
     def _narrowed(self, snap: Snapshot, earlier: str, rest: str, asker: str, lang: str):
         """A follow-up that picks among the partners of an earlier request: conditions alone ("which

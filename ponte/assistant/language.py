@@ -243,6 +243,11 @@ PHRASES = {
         "it": "{conditions}, come richiesto; offre “{offer}”",
         "pt": "{conditions}, como solicitado; oferece “{offer}”",
     },
+    "partners_of": {
+        "en": "Partners for {name}: what it seeks against what others offer, and who seeks what it offers.",
+        "it": "Partner per {name}: ciò che cerca rispetto a ciò che altri offrono, e chi cerca ciò che offre.",
+        "pt": "Parceiros para {name}: o que procura frente ao que outros oferecem, e quem procura o que oferece.",
+    },
     "more_meet": {
         "en": "{n} companies in the partnership meet these conditions; these are the {shown} closest to your words. "
               "Say what you need from them to narrow the list.",

@@ -85,6 +85,19 @@ def companies_named(snap: Snapshot, message: str) -> list[int]:
     for pos, name in enumerate(index.names):
         if name and len(name) >= 6 and f" {name} " in text:
             found.setdefault(pos, text.index(f" {name} "))
+    # The first words of a name, two or more, each written with a capital ("Valvole Brescia" for
+    # Valvole Brescia Industriale S.p.A.), when they begin no other company's name.
+    for m in re.finditer(r"[^\W\d_]+(?:\s+[^\W\d_]+)+", plain):
+        words = [w for w in m.group(0).split()]
+        for i in range(len(words) - 1):
+            for j in range(min(len(words), i + 4), i + 1, -1):
+                if not all(w[0].isupper() for w in words[i:j]):
+                    continue
+                prefix = " ".join(fold(w) for w in words[i:j])
+                owners = [pos for pos, name in enumerate(index.names) if f"{name} ".startswith(f"{prefix} ")]
+                if len(owners) == 1 and f" {prefix} " in text:
+                    found.setdefault(owners[0], text.index(f" {prefix} "))
+                    break
     return [pos for pos, _ in sorted(found.items(), key=lambda t: t[1])][:MAX_NAMED]
 
 
