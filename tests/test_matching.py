@@ -737,3 +737,12 @@ def test_a_company_named_as_an_example_or_as_what_is_sought_is_not_the_one_partn
     assert "it-valvole-brescia" not in [p.company_id for p in like.partners]
     towers = shared_assistant.chat(ChatRequest(message="Procuro Torres Eólicas para o parque"))
     assert [p.company_id for p in towers.partners][:1] == ["br-eolica-torres"]
+
+
+def test_a_follow_up_to_partners_for_a_named_company_keeps_that_company(assistant):
+    first = assistant.chat(ChatRequest(message="Which partners would suit Valvole Brescia?"))
+    cid = first.conversation_id
+    for follow_up in ("which of them are in Pernambuco?", "and in Italy?"):
+        reply = assistant.chat(ChatRequest(message=follow_up, conversation_id=cid))
+        assert reply.answer.splitlines()[0].startswith(phrase("partners_of", "en", name="Valvole Brescia").split(":")[0])
+        assert "it-valvole-brescia" not in [p.company_id for p in reply.partners]

@@ -373,6 +373,9 @@ class ChatService:
             # "And in Italy?" after a partner request: the same request, in this message's places,
             # which are then all that is asked (a condition, not a preference).
             where = place_filters(message)
+            named = companies_named(snap, earlier)
+            if len(named) == 1 and _sought_for(snap.companies[named[0]].name, earlier):
+                return self._partners_of(snap, named[0], earlier, lang, where)
             request = without_places(earlier, keep_all=False) if where else earlier
             partners = self.partners(snap, self.read(snap, request, asker), asker, lang, where)
             if not partners:
@@ -438,14 +441,14 @@ class ChatService:
                 return answer, composed.citations, partners, True
         return phrase("not_grounded", lang), [], [], False
 
-    def _partners_of(self, snap: Snapshot, pos: int, message: str, lang: str):
+    def _partners_of(self, snap: Snapshot, pos: int, message: str, lang: str, filters: Filters | None = None):
         """Partners for a company of the directory that a request names: what it seeks against what
         others offer, and who seeks what it offers, as `ponte match --company` ranks them. A place the
         request names (not one inside the company's name) is a condition."""
         company = snap.companies[pos]
         own_words = set(re.findall(r"[^\W\d_]+", fold(company.name)))
         rest = " ".join(w for w in message.split() if fold(w.strip(",.;:!?")) not in own_words)
-        found = self.core.matcher.for_company(snap, company.id, PARTNERS_IN_CHAT, place_filters(rest), lang)
+        found = self.core.matcher.for_company(snap, company.id, PARTNERS_IN_CHAT, filters or place_filters(rest), lang)
         partners = found[:1] + [m for m in found[1:] if m.fit != "partial"]
         if not partners:
             return phrase("no_partners", lang), [], [], False
@@ -457,6 +460,10 @@ class ChatService:
         of them are certified ISO 9001?") narrow that request; anything else it asks for ("which of
         them make valves?") is sought among the firms that meet the earlier request's conditions."""
         now = conditions_named(snap, rest)
+        named = companies_named(snap, earlier)
+        if len(named) == 1 and _sought_for(snap.companies[named[0]].name, earlier):
+            # "Which partners would suit Valvole Brescia?" … "which of them are in Pernambuco?"
+            return self._partners_of(snap, named[0], earlier, lang, _as_filters(now, rest))
         if now.only or names_only_conditions(without_places(rest, keep_all=False)):
             request, kept = earlier, _as_filters(now, rest)
         else:
