@@ -163,8 +163,8 @@ def earlier_request(message: str, history: list[str]) -> str | None:
     empresa italiana?"), the latest earlier partner request that names what is sought; else None."""
     if not history or not names_nothing_sought(without_places(message, keep_all=False)):
         return None
-    for earlier in reversed(history):  # back over earlier follow-ups of the same kind
-        if names_nothing_sought(without_places(earlier, keep_all=False)):
+    for earlier in reversed(history):  # back over earlier follow-ups ("and in Brazil?", "which of them …?")
+        if names_nothing_sought(without_places(earlier, keep_all=False)) or narrows_the_list(earlier) is not None:
             continue
         return earlier if requests_partners(earlier) else None
     return None
