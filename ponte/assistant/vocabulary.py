@@ -84,9 +84,18 @@ def without_sectors(text: str) -> str:
             for w in _NEAR.finditer(folded):  # the sector word itself ("setor"), not the firm word
                 if re.fullmatch(_SECTOR_WORD, w.group(0)) and abs(w.start() - m.start()) <= 30:
                     cuts.append((w.start(), w.end()))
-    for start, end in sorted(cuts, reverse=True):
-        text = text[:start] + " " + text[end:]
-    return re.sub(r"\s+", " ", text).strip()
+    return _cut(text, cuts)
+
+
+def _cut(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` without the spans (which may overlap or repeat), spaces tidied."""
+    kept, at = [], 0
+    for start, end in sorted(spans):
+        if start > at:
+            kept.append(text[at:start])
+        at = max(at, end)
+    kept.append(text[at:])
+    return re.sub(r"\s+", " ", " ".join(kept)).strip()
 
 
 def _beside_a_sector_word(folded: str, start: int, end: int) -> bool:
@@ -154,7 +163,5 @@ def without_partnerships(text: str) -> str:
     folded = fold(text)
     if len(folded) != len(text):
         return text
-    for m in sorted(_PARTNERSHIP.finditer(folded), key=lambda m: -m.start()):
-        if not _FIRMS.fullmatch(m.group(0)):  # "terzisti", "subcontractors": the firms asked for, not a type
-            text = text[:m.start()] + " " + text[m.end():]
-    return re.sub(r"\s+", " ", text).strip()
+    # "terzisti", "subcontractors": the firms asked for, not a type.
+    return _cut(text, [m.span() for m in _PARTNERSHIP.finditer(folded) if not _FIRMS.fullmatch(m.group(0))])
