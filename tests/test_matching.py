@@ -746,3 +746,9 @@ def test_a_follow_up_to_partners_for_a_named_company_keeps_that_company(assistan
         reply = assistant.chat(ChatRequest(message=follow_up, conversation_id=cid))
         assert reply.answer.splitlines()[0].startswith(phrase("partners_of", "en", name="Valvole Brescia").split(":")[0])
         assert "it-valvole-brescia" not in [p.company_id for p in reply.partners]
+
+
+def test_a_request_of_conditions_that_no_company_meets_is_told_so(shared_assistant):
+    reply = shared_assistant.chat(ChatRequest(message="Empresas do setor eólico certificadas ISO 9001 abertas a joint venture"))
+    assert reply.partners == [] and reply.citations == [] and not reply.grounded
+    assert reply.answer == phrase("no_partners", "pt")

@@ -411,13 +411,15 @@ class ChatService:
             if named and _LIKE.search(fold(message)):
                 # "Um fornecedor como a Valvole Brescia": the example is not a suggestion.
                 partners = [p for p in partners if snap.company_pos[p.company_id] not in named]
-            if not partners and (not grounded_docs or reading.support.score < STRONG_EVIDENCE
-                                 or introduces_itself(message)) and requests_partners(message):
+            only = conditions_named(snap, message).only
+            if not partners and (((not grounded_docs or reading.support.score < STRONG_EVIDENCE or introduces_itself(message))
+                                  and requests_partners(message)) or only):
                 # A request for companies that no profile meets is told so, rather than answered
                 # with the documents' nearest sentences ("Quali aziende fanno zincatura a caldo?"
                 # quoted "Il grafico seguente sintetizza questo approccio:"). A firm that introduces
                 # itself asks for partners only, however near the documents its words are ("una
-                # piccola officina a Lecco … clienti in Brasile" quoted the partnership's aims).
+                # piccola officina a Lecco … clienti in Brasile" quoted the partnership's aims), and so
+                # does a request of conditions that no company meets.
                 return phrase("no_partners", lang), [], [], False
 
         evidence: list[Evidence] = []
