@@ -85,13 +85,16 @@ STRONG_EVIDENCE = 0.03
 _LIKE = re.compile(r"\b(?:like|similar|such as|simil[ei]|come|tipo|como|semelhantes?|parecid[ao]s?|igual)\b")
 
 
-def _sought_for(name: str, message: str) -> bool:
-    """Whether a partner request names this company as the one partners are sought for ("partners
-    for Forgiati Orobici", "parceiros para a Estaleiro Suape", "would suit Valvole Brescia"), not as
-    an example ("a supplier like …") or as what is sought ("Procuro Torres Eólicas")."""
-    first = fold(name).split()[0] if name.split() else ""
-    return bool(first) and re.search(rf"\b(?:for|per|para|pra|suit|suits|match|matches)\s+(?:[\w']+\s+)?{re.escape(first)}\b",
-                                     fold(message)) is not None
+def _sought_for(snap: Snapshot, message: str) -> int | None:
+    """The company a partner request seeks partners for ("partners for Forgiati Orobici", "parceiros
+    para a Estaleiro Suape", "would suit Valvole Brescia"), as its position; None when it names none,
+    several, or one as an example ("a supplier like …") or as what is sought ("Procuro Torres Eólicas")."""
+    named = companies_named(snap, message) if snap.companies else []
+    if len(named) != 1 or not requests_partners(message):
+        return None
+    first = fold(snap.companies[named[0]].name).split()[0]
+    found = re.search(rf"\b(?:for|per|para|pra|suit|suits|match|matches)\s+(?:[\w']+\s+)?{re.escape(first)}\b", fold(message))
+    return named[0] if found else None
 
 
 def _as_filters(conditions, text: str) -> Filters | None:
@@ -346,11 +349,10 @@ class ChatService:
         if snap.companies and asks_for_the_directory(message):
             return self._directory(snap, message, lang), [], [], False
         named = companies_named(snap, message) if snap.companies else []
-        if named and requests_partners(message):
-            if len(named) == 1 and _sought_for(snap.companies[named[0]].name, message):
-                # "Which partners would suit Valvole Brescia?": that company's complementary partners.
-                return self._partners_of(snap, named[0], message, lang)
-        elif named:  # "Tell me about Bulloneria Lariana", "O que a Forgiati Orobici oferece?"
+        if (company := _sought_for(snap, message)) is not None:
+            # "Which partners would suit Valvole Brescia?": that company's complementary partners.
+            return self._partners_of(snap, company, message, lang)
+        if named and not requests_partners(message):  # "Tell me about Bulloneria Lariana", "O que a Forgiati Orobici oferece?"
             return self._profiles(snap, named, lang)
         both = request_and_question(message) if snap.companies else None
         if both is not None:
@@ -373,9 +375,8 @@ class ChatService:
             # "And in Italy?" after a partner request: the same request, in this message's places,
             # which are then all that is asked (a condition, not a preference).
             where = place_filters(message)
-            named = companies_named(snap, earlier)
-            if len(named) == 1 and _sought_for(snap.companies[named[0]].name, earlier):
-                return self._partners_of(snap, named[0], earlier, lang, where)
+            if (company := _sought_for(snap, earlier)) is not None:
+                return self._partners_of(snap, company, earlier, lang, where)
             request = without_places(earlier, keep_all=False) if where else earlier
             partners = self.partners(snap, self.read(snap, request, asker), asker, lang, where)
             if not partners:
@@ -462,10 +463,9 @@ class ChatService:
         of them are certified ISO 9001?") narrow that request; anything else it asks for ("which of
         them make valves?") is sought among the firms that meet the earlier request's conditions."""
         now = conditions_named(snap, rest)
-        named = companies_named(snap, earlier)
-        if len(named) == 1 and _sought_for(snap.companies[named[0]].name, earlier):
+        if (company := _sought_for(snap, earlier)) is not None:
             # "Which partners would suit Valvole Brescia?" … "which of them are in Pernambuco?"
-            return self._partners_of(snap, named[0], earlier, lang, _as_filters(now, rest))
+            return self._partners_of(snap, company, earlier, lang, _as_filters(now, rest))
         if now.only or names_only_conditions(without_places(rest, keep_all=False)):
             request, kept = earlier, _as_filters(now, rest)
         else:
