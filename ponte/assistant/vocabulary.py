@@ -42,8 +42,15 @@ _NAMES: dict[str, str] = {
     "sustainable-mobility": r"sustainable mobility|e-?mobility|mobilita sostenibile|mobilidade sustentavel|"
                             r"mobilita elettrica|mobilidade eletrica|electric mobility",
 }
-_NAME = re.compile(r"\b(?:" + "|".join(f"(?P<{re.sub(r'[^a-z]', '_', s)}>{p})" for s, p in _NAMES.items()) + r")\b")
-_GROUP = {re.sub(r"[^a-z]", "_", s): s for s in _NAMES}
+def _any_of(names: dict[str, str], edge: str = r"\b") -> tuple[re.Pattern, dict[str, str]]:
+    """One pattern for every value's names, a named group each, and which value each group is."""
+    group = {re.sub(r"[^a-z]", "_", value): value for value in names}
+    alternatives = "|".join(f"(?P<{key}>{names[value]})" for key, value in group.items())
+    before, after = (edge, edge) if edge == r"\b" else (rf"(?<!{edge})", rf"(?!{edge})")
+    return re.compile(rf"{before}(?:{alternatives}){after}"), group
+
+
+_NAME, _GROUP = _any_of(_NAMES)
 # A sector is asked for when its name stands beside a word for a sector ("the wind sector", "setor
 # naval", "filiera automotive") or for firms ("automotive suppliers", "aziende eoliche", "empresas
 # navais"): "quadri elettrici navali" or "wind turbine gearboxes" name a product, not a sector.
@@ -142,10 +149,8 @@ _PARTNERSHIP_NAMES: dict[str, str] = {
     "training": r"training (?:partners?|partnerships?|cooperation)|(?:partner|partnership) (?:di|per la) formazione|"
                 r"(?:parceri[ao]s?|cooperacao) (?:de|em|para) (?:formacao|treinamento|capacitacao)",
 }
-_PARTNERSHIP = re.compile(r"(?<![\w&])(?:" + "|".join(f"(?P<{re.sub(r'[^a-z]', '_', s)}>{p})"
-                                                    for s, p in _PARTNERSHIP_NAMES.items()) + r")(?![\w&])")
+_PARTNERSHIP, _PARTNERSHIP_GROUP = _any_of(_PARTNERSHIP_NAMES, r"[\w&]")  # "R&D" ends with no word boundary
 _FIRMS = re.compile(r"terzist[ai]|sub-?contractors?|subcontratad[oa]s?|terceirizad[oa]s?")
-_PARTNERSHIP_GROUP = {re.sub(r"[^a-z]", "_", s): s for s in _PARTNERSHIP_NAMES}
 
 
 def partnership_label(kind: str, lang: str) -> str:
