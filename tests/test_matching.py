@@ -595,6 +595,9 @@ def test_a_sector_named_beside_what_is_sought_prefers_the_firms_in_it(shared_ass
                                                     k=10)).matches
     companies = {c.id: c for c in shared_assistant.snapshot().companies}
     assert "wind" in companies[in_sector[0].company_id].sectors
+    def in_wind(matches):
+        return sum("wind" in companies[m.company_id].sectors for m in matches[:5])
+    assert in_wind(in_sector) > in_wind(plain)
     assert any("eolico" in r for r in in_sector[0].reasons)
     assert not any("eolico" in r for m in plain for r in m.reasons)
 

@@ -28,9 +28,9 @@ from .intent import (addressed_to_the_assistant, asks_about_a_partner, asks_for_
                      earlier_request, introduces_itself, names_only_conditions, narrows_the_list, need_parts, request_and_question, requests_partners,
                      says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
 from .language import PHRASES, guess_language, phrase
-from .matcher import certifications_named, conditions_named, to_match, wants
+from .matcher import conditions_named, to_match, wants
 from .places import place_filters, without_places
-from .vocabulary import sector_label
+from .vocabulary import label
 from .named import companies_listed, companies_named
 from .smalltalk import Conversational, SmallTalk, names_known_words
 
@@ -270,14 +270,15 @@ class ChatService:
         # credible one above it, and the next ones unless they are partial fits. (A rule on the
         # score gap as well cut the right company in 3 of 133 needs of eval/match/cases.jsonl,
         # where it came second or third by a few hundredths.)
-        named = certifications_named(snap, reading.text)
+        wants_of = conditions_named(snap, reading.text)
+        named = wants_of.certified
         # A firm that says what it makes ("siamo un'azienda che produce valvole") is met by firms
         # that seek it, judged as offers are; what else it asks for is judged without that account.
         own, _, qvec = need
-        if own is None and conditions_named(snap, reading.text).only:
+        if own is None and wants_of.only:
             # "Aziende del settore eolico certificate ISO 9001": the firms that meet every condition
             # are the answer (the matcher ranks them first), and only they.
-            return [m for m in found if m.fit == "strong"]
+            return [m for m in found if wants_of.met[snap.company_pos[m.company_id]]]
         asked = self.core._query_vector(own.rest) if own is not None else reading.qvec
         # What the message seeks (`qvec`), read alone, sits closer to every offer than a question
         # does, so it must clear a higher bar, and its company must stand out among all the offers.
@@ -407,14 +408,16 @@ class ChatService:
         grounded_docs = self.grounded(reading, asker, strangers)
 
         partners: list[Match] = []
+        only_conditions = False  # a request of conditions only ("aziende del settore eolico")
         if asks_for_companies(message) and snap.companies:
+            wants_of = conditions_named(snap, message)
+            only_conditions = wants_of.only
             partners = self.partners(snap, alone, asker, lang)  # what this message asks for
             if named and _LIKE.search(fold(message)):
                 # "Um fornecedor como a Valvole Brescia": the example is not a suggestion.
                 partners = [p for p in partners if snap.company_pos[p.company_id] not in named]
-            only = conditions_named(snap, message).only
             if not partners and (((not grounded_docs or reading.support.score < STRONG_EVIDENCE or introduces_itself(message))
-                                  and requests_partners(message)) or only):
+                                  and requests_partners(message)) or only_conditions):
                 # A request for companies that no profile meets is told so, rather than answered
                 # with the documents' nearest sentences ("Quali aziende fanno zincatura a caldo?"
                 # quoted "Il grafico seguente sintetizza questo approccio:"). A firm that introduces
@@ -426,8 +429,6 @@ class ChatService:
         evidence: list[Evidence] = []
         # A request for partners ("we are looking for…", or any partner question whose documents
         # answer only weakly) is answered with partners, not with quotes.
-        wants_of = conditions_named(snap, message) if partners else None
-        only_conditions = wants_of is not None and wants_of.only
         partners_only = bool(partners) and (seeks_partners(message) or reading.support.score < STRONG_EVIDENCE
                                             or only_conditions)
         if grounded_docs and not partners_only:
@@ -438,9 +439,9 @@ class ChatService:
                 answer = composed.answer
                 if not partners and snap.companies and requests_partners(message):
                     answer += "\n" + phrase("no_partners", lang)  # the request is told that no profile meets it
-                if only_conditions and int(wants_of.met.sum()) > len(partners):
+                if only_conditions and (meeting := int(wants_of.met.sum())) > len(partners):
                     # "Aziende certificate ISO 9001": how many there are, and how to narrow them.
-                    answer += "\n" + phrase("more_meet", lang, n=str(int(wants_of.met.sum())), shown=str(len(partners)))
+                    answer += "\n" + phrase("more_meet", lang, n=str(meeting), shown=str(len(partners)))
                 return answer, composed.citations, partners, True
         return phrase("not_grounded", lang), [], [], False
 
@@ -487,7 +488,7 @@ class ChatService:
         return "\n".join([
             phrase("directory", lang, n=str(len(held)),
                    countries=", ".join(phrase("in_country", lang, n=str(n), country=code) for code, n in by_country.most_common()),
-                   sectors=", ".join(sector_label(s, lang) for s, _ in sectors.most_common(4)) or "-"),
+                   sectors=", ".join(label(s, lang) for s, _ in sectors.most_common(4)) or "-"),
             f"- {phrase('example_partner', lang)}", f"- {phrase('example_conditions', lang)}"])
 
     @staticmethod
@@ -512,8 +513,8 @@ class ChatService:
             details = [(phrase("profile_offers", lang), "; ".join(f"“{o}”" for o in c.offers)),
                        (phrase("profile_seeks", lang), "; ".join(f"“{x}”" for x in c.seeks)),
                        (phrase("profile_certifications", lang), ", ".join(c.certifications)),
-                       (phrase("profile_sectors", lang), ", ".join(sector_label(x, lang) for x in c.sectors))]
-            said = [f"{label}: {text}" for label, text in details if text]
+                       (phrase("profile_sectors", lang), ", ".join(label(x, lang) for x in c.sectors))]
+            said = [f"{field}: {text}" for field, text in details if text]
             lines.extend(f"  {line} [{n}]" for line in said)
             citations.append(Citation(source_id=c.id, title=c.name, snippet=clip(c.description, 320), score=1.0,
                                       url=c.website))

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from ..index.lexical import fold, plain_words
 from ..index.retriever import filter_mask
-from ..index.snapshot import PARTNERSHIPS, Snapshot
+from ..index.snapshot import PARTNERSHIPS, SECTORS, Snapshot, bitmask
 from ..models import CompanyProfile, Filters, Match
 from .grounding import offer_z
 from .intent import names_only_conditions, request_object
 from .answerer import clip
 from .language import phrase, said_together
 from .places import places_named, without_places
-from .vocabulary import (bitmask_of, partnership_label, partnerships_named, sector_label, sectors_named,
-                         without_partnerships, without_sectors)
+from .vocabulary import label, partnerships_named, sectors_named, without_partnerships, without_sectors
 
 # Weights, tuned on eval/match.jsonl with `ponte eval eval/match.jsonl`.
 W_REVERSE = 1.0        # being wanted for what we offer is as telling as finding what we need (1.3 before
@@ -414,7 +414,7 @@ class Matcher:
             else:
                 reasons.append(phrase("profile_fit", lang, text=clip(other.description, 140)))
             if not (only and wants_of.met[pos]):
-                certs = [c for c in other.certifications if certification_names(c) & set(wants_of.certs)]
+                certs = wants_of.held_by(other)
                 self._common_reasons(reasons, other, lang, [], certs, False, set())
                 if wants_of.in_sector is not None and wants_of.in_sector[pos]:
                     reasons.append(phrase("in_sector", lang, sectors=wants_of.sectors_of(other, lang)))
@@ -449,12 +449,12 @@ class Matcher:
     def _common_reasons(reasons: list[str], other: CompanyProfile, lang: str, shared: list[str],
                         certs: list[str], cross: bool, partnership: set[str]) -> None:
         if shared:
-            reasons.append(phrase("shared_sectors", lang, sectors=", ".join(sector_label(s, lang) for s in shared)))
+            reasons.append(phrase("shared_sectors", lang, sectors=", ".join(label(s, lang) for s in shared)))
         if cross:
             reasons.append(phrase("cross_border", lang, region=other.region or other.country, country=other.country))
         if partnership:
             reasons.append(phrase("partnership_types", lang,
-                                  types=said_together([partnership_label(p, lang) for p in sorted(partnership)], lang)))
+                                  types=said_together([label(p, lang) for p in sorted(partnership)], lang)))
         if certs:
             reasons.append(phrase("certified", lang, certs=", ".join(certs)))
 
@@ -510,16 +510,6 @@ def certification_names(cert: str) -> set[str]:
     return names
 
 
-def certifications_named(snap: Snapshot, need: str) -> np.ndarray | None:
-    """Per company: whether it holds a certification that the need names (as whole words)."""
-    folded = f" {plain_words(need)} "
-    held = np.zeros(len(snap.companies), dtype=bool)
-    for words, positions in snap.cert_holders.items():
-        if f" {words} " in folded:
-            held[positions] = True
-    return held if held.any() else None
-
-
 @dataclass(frozen=True)
 class Conditions:
     """What a free-text need asks of a partner besides an offer: per company, whether it holds a
@@ -530,32 +520,36 @@ class Conditions:
     certified: np.ndarray | None
     in_sector: np.ndarray | None
     placed: np.ndarray | None
-    certs: tuple[str, ...]
+    certs: frozenset[str]                 # the certifications named, as `certification_names` words
     only: bool
     partnerships: frozenset[str] = frozenset()
     open_to: np.ndarray | None = None   # per company: open to a partnership type the need names
 
-    @property
-    def met(self) -> np.ndarray:
-        """Per company: whether it meets every condition named."""
+    @cached_property
+    def met(self) -> np.ndarray | None:
+        """Per company: whether it meets every condition named (None: it names none)."""
         met = None
         for held in (self.certified, self.in_sector, self.placed, self.open_to):
             if held is not None:
                 met = held.copy() if met is None else met & held
         return met
 
+    def held_by(self, company: CompanyProfile) -> list[str]:
+        """The company's certifications that the need names, as the profile writes them."""
+        return [c for c in company.certifications if certification_names(c) & self.certs]
+
     def sectors_of(self, company: CompanyProfile, lang: str) -> str:
-        return said_together([sector_label(s, lang) for s in company.sectors if s in self.sectors], lang)
+        return said_together([label(s, lang) for s in company.sectors if s in self.sectors], lang)
 
     def partnerships_of(self, company: CompanyProfile, lang: str) -> str:
-        return said_together([partnership_label(p, lang) for p in company.partnership if p in self.partnerships], lang)
+        return said_together([label(p, lang) for p in company.partnership if p in self.partnerships], lang)
 
     def said_of(self, company: CompanyProfile, lang: str) -> str:
         """The conditions a company meets, in words ("works in the wind energy sector and holds ISO 9001")."""
         said = []
         if self.in_sector is not None:
             said.append(phrase("works_in_sector", lang, sectors=self.sectors_of(company, lang)))
-        held = [c for c in company.certifications if certification_names(c) & set(self.certs)]
+        held = self.held_by(company)
         if held:
             said.append(phrase("holds", lang, certs=", ".join(held)))
         if self.placed is not None:
@@ -566,17 +560,22 @@ class Conditions:
 
 
 def conditions_named(snap: Snapshot, need: str) -> Conditions:
+    """The sectors, certifications (named as whole words), places and partnership types a need names."""
     n = len(snap.companies)
     sectors = frozenset(sectors_named(need))
-    in_sector = (snap.c_sectors & bitmask_of(set(sectors))) != 0 if sectors and n else None
+    in_sector = (snap.c_sectors & bitmask(sectors, SECTORS)) != 0 if sectors and n else None
     folded = f" {plain_words(need)} "
-    certs = tuple(words for words in snap.cert_holders if f" {words} " in folded)
-    certified = certifications_named(snap, need) if certs else None
+    certs = frozenset(words for words in snap.cert_holders if f" {words} " in folded)
+    certified = None
+    if certs:
+        certified = np.zeros(n, dtype=bool)
+        for words in certs:
+            certified[snap.cert_holders[words]] = True
     countries, regions = places_named(need)
     placed = (np.isin(snap.c_country, list(countries)) | np.isin(snap.c_region, [r[:6] for r in regions])) \
         if countries or regions else None
     kinds = frozenset(partnerships_named(need))
-    open_to = (snap.c_partnership & bitmask_of(set(kinds), PARTNERSHIPS)) != 0 if kinds and n else None
+    open_to = (snap.c_partnership & bitmask(kinds, PARTNERSHIPS)) != 0 if kinds and n else None
     only = False
     if sectors or certs or kinds:
         rest = f" {plain_words(without_places(without_partnerships(without_sectors(need)), keep_all=False))} "
@@ -602,5 +601,5 @@ def without_own_product(text: str) -> str:
 
 def to_match(c: CompanyProfile, score: float, reasons: list[str], fit: str | None = None, lang: str = "en") -> Match:
     return Match(company_id=c.id, name=c.name, country=c.country, region=c.region or "",
-                 sectors=list(c.sectors), sector_names=[sector_label(s, lang) for s in c.sectors],
+                 sectors=list(c.sectors), sector_names=[label(s, lang) for s in c.sectors],
                  score=round(float(score), 4), reasons=reasons, fit=fit)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from ..index.lexical import fold
-from ..index.snapshot import PARTNERSHIPS, SECTORS
 
-# What each sector of `company-profile.schema.json` is called, as shown to an asker.
+# What each sector and partnership type of `company-profile.schema.json` is called, as shown to an
+# asker (the two vocabularies share no value).
 _LABELS: dict[str, dict[str, str]] = {
     "naval-offshore": {"en": "naval and offshore", "it": "navale e offshore", "pt": "naval e offshore"},
     "petrochemical": {"en": "petrochemical", "it": "petrolchimico", "pt": "petroquímico"},
@@ -23,6 +23,12 @@ _LABELS: dict[str, dict[str, str]] = {
     "health": {"en": "health", "it": "salute", "pt": "saúde"},
     "advanced-manufacturing": {"en": "advanced manufacturing", "it": "manifattura avanzata", "pt": "manufatura avançada"},
     "sustainable-mobility": {"en": "sustainable mobility", "it": "mobilità sostenibile", "pt": "mobilidade sustentável"},
+    "commercial": {"en": "commercial", "it": "commerciale", "pt": "comercial"},
+    "subcontracting": {"en": "subcontracting", "it": "subfornitura", "pt": "subcontratação"},
+    "joint-venture": {"en": "joint venture", "it": "joint venture", "pt": "joint venture"},
+    "technology-transfer": {"en": "technology transfer", "it": "trasferimento tecnologico", "pt": "transferência de tecnologia"},
+    "research": {"en": "research", "it": "ricerca", "pt": "pesquisa"},
+    "training": {"en": "training", "it": "formazione", "pt": "formação"},
 }
 
 # How a message names each sector, in any of the three languages (accent-folded).
@@ -42,6 +48,8 @@ _NAMES: dict[str, str] = {
     "sustainable-mobility": r"sustainable mobility|e-?mobility|mobilita sostenibile|mobilidade sustentavel|"
                             r"mobilita elettrica|mobilidade eletrica|electric mobility",
 }
+
+
 def _any_of(names: dict[str, str], edge: str = r"\b") -> tuple[re.Pattern, dict[str, str]]:
     """One pattern for every value's names, a named group each, and which value each group is."""
     group = {re.sub(r"[^a-z]", "_", value): value for value in names}
@@ -61,11 +69,13 @@ _FIRM_WORD = (r"compan(?:y|ies)|firms?|suppliers?|manufacturers?|players?|operat
               r"aziend[ae]|impres[ae]|fornitor[ei]|operator[ei]|pmi|"
               r"empresas?|fornecedor(?:es)?|fabricantes?|industrias?|pmes?")
 _NEAR = re.compile(rf"\b(?:{_SECTOR_WORD}|{_FIRM_WORD})\b")
+_SECTOR = re.compile(_SECTOR_WORD)
 _LINK = frozenset("of the in do da dos das de del della dello dei delle nel nella no na e and &".split())
 
 
-def sector_label(sector: str, lang: str) -> str:
-    return _LABELS.get(sector, {}).get(lang) or sector
+def label(value: str, lang: str) -> str:
+    """A sector or partnership type in the asker's language ("petrochemical" -> "petrolchimico")."""
+    return _LABELS.get(value, {}).get(lang) or value
 
 
 def sectors_named(text: str) -> set[str]:
@@ -89,7 +99,7 @@ def without_sectors(text: str) -> str:
         if _beside_a_sector_word(folded, m.start(), m.end()):
             cuts.append((m.start(), m.end()))
             for w in _NEAR.finditer(folded):  # the sector word itself ("setor"), not the firm word
-                if re.fullmatch(_SECTOR_WORD, w.group(0)) and abs(w.start() - m.start()) <= 30:
+                if _SECTOR.fullmatch(w.group(0)) and abs(w.start() - m.start()) <= 30:
                     cuts.append((w.start(), w.end()))
     return _cut(text, cuts)
 
@@ -117,20 +127,8 @@ def _beside_a_sector_word(folded: str, start: int, end: int) -> bool:
     return False
 
 
-def bitmask_of(values: set[str], vocabulary: tuple[str, ...] = SECTORS) -> int:
-    return sum(1 << vocabulary.index(v) for v in values if v in vocabulary)
-
-
 # --- partnership types ---------------------------------------------------------------------
 
-_PARTNERSHIP_LABELS: dict[str, dict[str, str]] = {
-    "commercial": {"en": "commercial", "it": "commerciale", "pt": "comercial"},
-    "subcontracting": {"en": "subcontracting", "it": "subfornitura", "pt": "subcontratação"},
-    "joint-venture": {"en": "joint venture", "it": "joint venture", "pt": "joint venture"},
-    "technology-transfer": {"en": "technology transfer", "it": "trasferimento tecnologico", "pt": "transferência de tecnologia"},
-    "research": {"en": "research", "it": "ricerca", "pt": "pesquisa"},
-    "training": {"en": "training", "it": "formazione", "pt": "formação"},
-}
 # How a message asks for each type (accent-folded). Words that also name what a firm offers
 # ("training", "formazione") or the act of searching ("ricerca") count only inside a phrase about a
 # partnership; "commercial" and "training" only so.
@@ -151,10 +149,6 @@ _PARTNERSHIP_NAMES: dict[str, str] = {
 }
 _PARTNERSHIP, _PARTNERSHIP_GROUP = _any_of(_PARTNERSHIP_NAMES, r"[\w&]")  # "R&D" ends with no word boundary
 _FIRMS = re.compile(r"terzist[ai]|sub-?contractors?|subcontratad[oa]s?|terceirizad[oa]s?")
-
-
-def partnership_label(kind: str, lang: str) -> str:
-    return _PARTNERSHIP_LABELS.get(kind, {}).get(lang) or kind
 
 
 def partnerships_named(text: str) -> set[str]:
