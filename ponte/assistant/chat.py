@@ -182,6 +182,11 @@ class ChatService:
         dense = [dense[i] for i in np.argsort(-np.asarray(calibrated), kind="stable")] if dense else dense
         return Reading(text, qvec, dense, best, best_z)
 
+    def request(self, text: str) -> Reading:
+        """A partner request read for matching alone: `partners` uses its text and embedding, never
+        the documents' sentences, so none are looked up."""
+        return Reading(text, self.core._query_vector(text), [], Support(float("-inf"), None), float("-inf"))
+
     def near(self, snap: Snapshot, reading: Reading, asker: str, row: int | None) -> bool:
         """Whether the message alone points to this sentence (FOLLOWUP_Z above the off-topic mean):
         a follow-up may borrow the previous question's words, not its topic."""
@@ -303,7 +308,7 @@ class ChatService:
         if parts:
             # "CNC machining and hot-dip galvanizing": the request as a whole sits between the two, so
             # each thing sought, read alone, adds its first partner where it fits and there is room.
-            firsts = [sub[0] for sub in (self.partners(snap, self.read(snap, part, asker), asker, lang, filters, whole=False)
+            firsts = [sub[0] for sub in (self.partners(snap, self.request(part), asker, lang, filters, whole=False)
                                          for part in parts) if sub and sub[0].fit != "partial"]
             seen: set[str] = set()
             shown = [m for m in shown + firsts if not (m.company_id in seen or seen.add(m.company_id))][:PARTNERS_IN_CHAT]
@@ -379,7 +384,7 @@ class ChatService:
             if (company := _sought_for(snap, earlier)) is not None:
                 return self._partners_of(snap, company, earlier, lang, where)
             request = without_places(earlier, keep_all=False) if where else earlier
-            partners = self.partners(snap, self.read(snap, request, asker), asker, lang, where)
+            partners = self.partners(snap, self.request(request), asker, lang, where)
             if not partners:
                 return phrase("no_partners", lang), [], [], False
             composed = self.core.answerer.compose(request, lang, [], partners)
@@ -471,7 +476,7 @@ class ChatService:
             request, kept = earlier, _as_filters(now, rest)
         else:
             request, kept = rest, _as_filters(conditions_named(snap, earlier), earlier)
-        partners = self.partners(snap, self.read(snap, request, asker), asker, lang, kept)
+        partners = self.partners(snap, self.request(request), asker, lang, kept)
         if not partners:
             return phrase("no_partners", lang), [], [], False
         composed = self.core.answerer.compose(request, lang, [], partners)
@@ -529,7 +534,7 @@ class ChatService:
     def _request_and_question(self, snap: Snapshot, request: str, question: str, asker: str, lang: str):
         """A partner request and a documents question in one message: each is answered on its own
         (the partners the request asks for, the quotes that answer the question), in one reply."""
-        partners = self.partners(snap, self.read(snap, request, asker), asker, lang)
+        partners = self.partners(snap, self.request(request), asker, lang)
         reading = self.read(snap, question, asker)
         evidence = self._quotes(snap, reading, question, asker) \
             if self.grounded(reading, asker, outside_knowledge(question, snap.vocabulary)) else []
