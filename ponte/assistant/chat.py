@@ -28,7 +28,7 @@ from .intent import (addressed_to_the_assistant, asks_about_a_partner, asks_for_
                      earlier_request, introduces_itself, names_only_conditions, narrows_the_list, need_parts, request_and_question, requests_partners,
                      says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
 from .language import PHRASES, guess_language, phrase
-from .matcher import conditions_named, to_match, wants
+from .matcher import Conditions, conditions_named, to_match, wants
 from .places import place_filters, without_places
 from .vocabulary import label
 from .named import companies_listed, companies_named
@@ -85,11 +85,11 @@ STRONG_EVIDENCE = 0.03
 _LIKE = re.compile(r"\b(?:like|similar|such as|simil[ei]|come|tipo|como|semelhantes?|parecid[ao]s?|igual)\b")
 
 
-def _sought_for(snap: Snapshot, message: str) -> int | None:
+def _sought_for(snap: Snapshot, message: str, named: list[int] | None = None) -> int | None:
     """The company a partner request seeks partners for ("partners for Forgiati Orobici", "parceiros
     para a Estaleiro Suape", "would suit Valvole Brescia"), as its position; None when it names none,
     several, or one as an example ("a supplier like …") or as what is sought ("Procuro Torres Eólicas")."""
-    named = companies_named(snap, message) if snap.companies else []
+    named = companies_named(snap, message) if named is None else named
     if len(named) != 1 or not requests_partners(message):
         return None
     first = fold(snap.companies[named[0]].name).split()[0]
@@ -97,7 +97,7 @@ def _sought_for(snap: Snapshot, message: str) -> int | None:
     return named[0] if found else None
 
 
-def _as_filters(conditions, text: str) -> Filters | None:
+def _as_filters(conditions: Conditions, text: str) -> Filters | None:
     """The sectors, certifications, partnership types and places a request names, as hard filters."""
     where = place_filters(text)
     if where is None and not conditions.sectors and not conditions.certs and not conditions.partnerships:
@@ -355,7 +355,7 @@ class ChatService:
         if snap.companies and asks_for_the_directory(message):
             return self._directory(snap, message, lang), [], [], False
         named = companies_named(snap, message) if snap.companies else []
-        if (company := _sought_for(snap, message)) is not None:
+        if (company := _sought_for(snap, message, named)) is not None:
             # "Which partners would suit Valvole Brescia?": that company's complementary partners.
             return self._partners_of(snap, company, message, lang)
         if named and not requests_partners(message):  # "Tell me about Bulloneria Lariana", "O que a Forgiati Orobici oferece?"

@@ -27,6 +27,7 @@ class NameIndex:
     names: tuple[str, ...]                 # per company: its folded name words, legal form aside, space-joined
     distinctive: dict[str, int]            # a name word found nowhere else -> that company's position
     positions: dict[str, int]              # a company's name as written -> its position
+    prefixes: dict[str, int]               # the first 2-4 name words -> the one company they begin (-1: several)
 
 
 def _plain(text: str) -> str:
@@ -59,8 +60,13 @@ def name_index(snap: Snapshot) -> NameIndex:
     distinctive = {w: next(iter(pos)) for w, pos in owners.items()
                    if len(pos) == 1 and len(w) >= 4 and w not in elsewhere and w not in STOPWORDS
                    and without_places(w, keep_all=False)}
+    prefixes: dict[str, int] = {}
+    for pos, words in enumerate(names):
+        for n in range(2, min(len(words), 4) + 1):
+            prefix = " ".join(words[:n])
+            prefixes[prefix] = pos if prefixes.get(prefix, pos) == pos else -1
     built = NameIndex(tuple(" ".join(ws) for ws in names), distinctive,
-                      {c.name: pos for pos, c in enumerate(snap.companies)})
+                      {c.name: pos for pos, c in enumerate(snap.companies)}, prefixes)
     snap.name_index = (snap.companies, built)
     return built
 
@@ -88,15 +94,15 @@ def companies_named(snap: Snapshot, message: str) -> list[int]:
     # The first words of a name, two or more, each written with a capital ("Valvole Brescia" for
     # Valvole Brescia Industriale S.p.A.), when they begin no other company's name.
     for m in re.finditer(r"[^\W\d_]+(?:\s+[^\W\d_]+)+", plain):
-        words = [w for w in m.group(0).split()]
+        words = m.group(0).split()
         for i in range(len(words) - 1):
             for j in range(min(len(words), i + 4), i + 1, -1):
                 if not all(w[0].isupper() for w in words[i:j]):
                     continue
                 prefix = " ".join(fold(w) for w in words[i:j])
-                owners = [pos for pos, name in enumerate(index.names) if f"{name} ".startswith(f"{prefix} ")]
-                if len(owners) == 1 and f" {prefix} " in text:
-                    found.setdefault(owners[0], text.index(f" {prefix} "))
+                owner = index.prefixes.get(prefix, -1)
+                if owner >= 0 and f" {prefix} " in text:
+                    found.setdefault(owner, text.index(f" {prefix} "))
                     break
     return [pos for pos, _ in sorted(found.items(), key=lambda t: t[1])][:MAX_NAMED]
 
