@@ -1,6 +1,6 @@
 import json
 
-from ponte.assistant.answerer import LLMAnswerer
+from ponte.assistant.answerer import ExtractiveAnswerer, LLMAnswerer
 from ponte.assistant.service import Assistant
 from ponte.assistant.evaluation import run_eval
 from ponte.assistant.language import detect_language
@@ -154,3 +154,16 @@ def test_a_message_too_short_to_tell_takes_the_language_of_the_documents_it_name
     resp = a.chat(ChatRequest(message="calado suape"))  # words of the Portuguese guide only
     assert resp.language == "pt" and resp.grounded and "15,5 metros" in resp.answer
     assert a.chat(ChatRequest(message="voucher")).language == "en"
+
+
+def test_the_sentence_after_the_one_that_restates_the_question_is_quoted_when_it_answers(tmp_path):
+    # "Il 5 dicembre si terrà un webinar … sull'idrogeno" shares three words with the question and
+    # leads; "Le iscrizioni chiudono il 28 novembre", as close in meaning, answers it.
+    from ponte.settings import Settings
+
+    a = Assistant(Settings(home=tmp_path / "home", progress=False))
+    a.ingest([ROOT / "eval" / "external-2" / "docs"])
+    resp = a.chat(ChatRequest(message="entro quando ci si iscrive al webinar sull'idrogeno"))
+    assert resp.grounded and "28 novembre" in resp.answer
+    assert "idrogeno" in resp.answer.split("\n")[1]  # the best match still comes first
+    assert resp.answer.count("“") <= ExtractiveAnswerer.MAX_SENTENCES

@@ -27,6 +27,7 @@ class Evidence:
     chunk_text: str
     language: str = "en"
     original: "Evidence | None" = None  # for a translation: the original's closest sentence to each of `sentences`
+    meaning: list[float] = field(default_factory=list)  # each sentence's relevance without shared words
 
 
 @dataclass
@@ -62,27 +63,35 @@ class ExtractiveAnswerer:
     lost answers, 4 quotes and 0.05 doubled the length for one more)."""
 
     MAX_SENTENCES = 3
-    # Another sentence is quoted only when it is nearly as relevant as the best one.
+    # Another sentence is quoted only when it is nearly as relevant as the best one,
     RELATIVE_CUTOFF = 0.03
+    # or nearly as close in meaning alone: the sentence that restates the question's words gains
+    # on the one after it that answers ("Il webinar del 5 dicembre…" / "Le iscrizioni chiudono il
+    # 28 novembre"). One shared word's nudge (chat.LEXICAL_NUDGE); measured on the external sets:
+    # 4 more answered of 94, none lost, answers 5-20 % longer (0.03: 5 more, up to 30 % longer).
+    MEANING_CUTOFF = 0.02
 
     def compose(self, question: str, lang: str, evidence: list[Evidence], partners: list[Match]) -> Composed:
-        picked: list[tuple[float, int, str]] = []
+        # (relevance, evidence, sentence, meaning): relevance orders; either score keeps a sentence.
+        picked: list[tuple[float, int, str, float]] = []
         for ei, ev in enumerate(evidence):
-            for sentence, rel in ev.sentences:
-                picked.append((rel, ei, sentence))
+            for si, (sentence, rel) in enumerate(ev.sentences):
+                picked.append((rel, ei, sentence, ev.meaning[si] if si < len(ev.meaning) else rel))
         picked.sort(key=lambda t: -t[0])
         if picked:
             top = picked[0][0]
-            picked = [p for p in picked if p[0] >= top - self.RELATIVE_CUTOFF][: self.MAX_SENTENCES]
+            top_meaning = max(p[3] for p in picked)
+            picked = [p for p in picked if p[0] >= top - self.RELATIVE_CUTOFF
+                      or p[3] >= top_meaning - self.MEANING_CUTOFF][: self.MAX_SENTENCES]
 
         numbers: dict[int, int] = {}
         citations: list[Citation] = []
         lines: list[str] = []
         notes: list[str] = []
-        for _, ei, sentence in picked:
+        for _, ei, sentence, _ in picked:
             if ei not in numbers:
                 ev = evidence[ei]
-                quoted = [s for _, e, s in picked if e == ei]
+                quoted = [s for _, e, s, _ in picked if e == ei]
                 citations.append(Citation(source_id=ev.source_id, title=ev.title,
                                           snippet=clip(" ".join(quoted) if quoted else ev.chunk_text),
                                           score=round(ev.score, 4), url=ev.url))

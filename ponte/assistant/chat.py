@@ -240,7 +240,8 @@ class ChatService:
                     scored[nxt] = scored[top] - 1e-6
             sentences = sorted(((snap.seg_texts[row], rel, row) for row, rel in scored.items()), key=lambda t: -t[1])
             ev = Evidence(c.doc_id, c.title, c.url, hit.dense, [(t, r) for t, r, _ in sentences],
-                          without_instructions(c.text), language=c.language)
+                          without_instructions(c.text), language=c.language,
+                          meaning=[r - LEXICAL_NUDGE * _shared(snap, row, words) for _, r, row in sentences])
             if c.translation and c.work in snap.originals and sentences:
                 ev.original = self._original(snap, c.work, [row for _, _, row in sentences])
             out.append(ev)
