@@ -223,7 +223,9 @@ def test_which_companies_questions_are_partner_requests_but_questions_about_comp
                     "Quais fornecedores vendem flanges?", "We are looking for a supplier of valves",
                     "Who can supply forged flanges?", "Conoscete qualcuno che fa trattamenti termici?",
                     "quem faz galvanização a fogo?", "Quem pode fazer tratamento térmico de moldes?",
-                    "Chi può fornire flange forgiate?", "Looking for a partner to assemble valves in Brazil"):
+                    "Chi può fornire flange forgiate?", "Looking for a partner to assemble valves in Brazil",
+                    "Who handles hot-dip galvanizing?", "Chi si occupa di manutenzione di pale eoliche?",
+                    "Quem trabalha com galvanização a fogo em Pernambuco?"):
         assert requests_partners(message), message
     for message in ("How many companies took part in the mission?", "Quantas empresas participaram?",
                     "What kind of companies does the MetalMec project support?", "Which agency supports MetalMec?",
@@ -237,6 +239,12 @@ def test_a_request_that_names_no_company_word_finds_its_object_and_partners(shar
     assert request_object("Conoscete qualcuno che fa trattamenti termici?") == "trattamenti termici"
     assert request_object("Who can supply forged flanges?") == "forged flanges"
     resp = shared_assistant.chat(ChatRequest(message="quem faz galvanização a fogo?"))
+    assert resp.partners and resp.partners[0].company_id == "br-galvanoplastia-recife"
+    # A trade asked with another verb ("who handles", "chi si occupa di", "quem trabalha com").
+    assert request_object("Chi si occupa di manutenzione di pale eoliche?") == "manutenzione di pale eoliche"
+    resp = shared_assistant.chat(ChatRequest(message="Chi si occupa di manutenzione di pale eoliche in Brasile?"))
+    assert resp.partners and resp.partners[0].company_id == "br-manutencao-eolica"
+    resp = shared_assistant.chat(ChatRequest(message="Quem trabalha com galvanização a fogo em Pernambuco?"))
     assert resp.partners and resp.partners[0].company_id == "br-galvanoplastia-recife"
     # A request without its subject is still a request: partners, not the article's sentences.
     resp = shared_assistant.chat(ChatRequest(message="Looking for a partner to assemble valves locally in Brazil"))

@@ -20,12 +20,16 @@ _ASKS_FOR_COMPANIES = re.compile(
     r"subcontratad[oa]s?|terceirizad[oa]s?|fabric(?:a|as)|usinagens?|"
     # "Who can supply …?", "chi fa …?", "quem fabrica …?", "qualcuno che …", "alguém que …": a firm
     # asked for without naming one.
+    # "Who handles …?", "chi si occupa di …?", "quem trabalha com …?": what a firm does, asked as a trade.
     r"who (?:can |could |else )?(?:supply|supplies|make|makes|manufactures?|produces?|sells?|fabricates?|"
-    r"machines?|does|do|offers?|provides?)|(?:someone|somebody|anyone|anybody) (?:who|that)(?: can| could)?(?: \w+)?|"
+    r"machines?|does|do|offers?|provides?|handles?|deals? with|works? with|speciali[sz]es? in|"
+    r"(?:is|are) speciali[sz]ed in)|(?:someone|somebody|anyone|anybody) (?:who|that)(?: can| could)?(?: \w+)?|"
     r"chi (?:puo |sa |potrebbe )?(?:fa|fanno|produce|producono|fornisce|forniscono|offre|offrono|vende|vendono|"
-    r"realizza|realizzano|lavora|fare|produrre|fornire|offrire|vendere|realizzare|lavorare)|qualcuno che(?: puo| sa)?(?: \w+)?|"
+    r"realizza|realizzano|lavora|fare|produrre|fornire|offrire|vendere|realizzare|lavorare|si occupa|si occupano|"
+    r"e specializzat[oa]|sono specializzat[ie])|qualcuno che(?: puo| sa)?(?: \w+)?|"
     r"quem (?:pode |sabe |poderia )?(?:faz|fazem|fabrica|fabricam|fornece|fornecem|oferece|oferecem|vende|vendem|"
-    r"produz|produzem|fazer|fabricar|fornecer|oferecer|vender|produzir)|alguem que(?: pode| saiba)?(?: \w+)?"
+    r"produz|produzem|fazer|fabricar|fornecer|oferecer|vender|produzir|trabalha com|trabalham com|cuida de|cuidam de|"
+    r"atua com|atuam com|e especializad[oa] em|sao especializad[oa]s em)|alguem que(?: pode| saiba)?(?: \w+)?"
     r")\b"
 )
 # First-person requests ("we are looking for", "procuro", "cerchiamo") imply a partner search.
