@@ -225,7 +225,9 @@ def test_which_companies_questions_are_partner_requests_but_questions_about_comp
                     "quem faz galvanização a fogo?", "Quem pode fazer tratamento térmico de moldes?",
                     "Chi può fornire flange forgiate?", "Looking for a partner to assemble valves in Brazil",
                     "Who handles hot-dip galvanizing?", "Chi si occupa di manutenzione di pale eoliche?",
-                    "Quem trabalha com galvanização a fogo em Pernambuco?"):
+                    "Quem trabalha com galvanização a fogo em Pernambuco?", "Does anyone make forged flanges?",
+                    "Qualcuno fa zincatura a caldo?", "Alguém aqui trabalha com usinagem CNC?",
+                    "C'è qualcuno che fa cromatura dura?"):
         assert requests_partners(message), message
     for message in ("How many companies took part in the mission?", "Quantas empresas participaram?",
                     "What kind of companies does the MetalMec project support?", "Which agency supports MetalMec?",
@@ -289,6 +291,21 @@ def test_a_firm_that_says_what_it_makes_and_what_it_needs_gets_the_supplier_not_
     assert top.company_id == "br-fundicao-ferro"
     partners = [p.company_id for p in trap_profiles.chat(ChatRequest(message=message)).partners]
     assert partners[:1] == ["br-fundicao-ferro"], partners
+
+
+def test_what_a_firm_makes_its_need_and_a_plea_for_help_read_as_one_request(shared_assistant):
+    # "… and need …. Who can help?": the need after "and" was dropped, so the firm's own product was
+    # all that was read; "Alguém pode ajudar?" was a question for the documents ("não cobre").
+    message = "We make hydraulic cylinders in Recife and need hard chrome plating of rods. Who can help?"
+    top = shared_assistant.match(MatchRequest(need=message, k=3)).matches[0]
+    assert top.company_id == "it-cromatura-2" and top.fit == "strong"
+    assert top.reasons[0].startswith("offers “Hard chrome plating of piston rods”")
+    # It also seeks hydraulic cylinder makers: the two-way fit is said.
+    assert any(r.startswith("also looks for “Hydraulic cylinder makers") for r in top.reasons[1:]), top.reasons
+    resp = shared_assistant.chat(ChatRequest(message="Fabricamos cilindros hidráulicos em Recife e precisamos de "
+                                                     "cromagem dura de hastes. Alguém pode ajudar?"))
+    assert resp.partners and resp.partners[0].company_id == "it-cromatura-2"
+    assert phrase("not_grounded", "pt") not in resp.answer, resp.answer
 
 
 def test_a_firm_that_introduces_itself_and_asks_the_documents_gets_the_documents(shared_assistant):

@@ -24,6 +24,11 @@ _ASKS_FOR_COMPANIES = re.compile(
     r"who (?:can |could |else )?(?:supply|supplies|make|makes|manufactures?|produces?|sells?|fabricates?|"
     r"machines?|does|do|offers?|provides?|handles?|deals? with|works? with|speciali[sz]es? in|"
     r"(?:is|are) speciali[sz]ed in)|(?:someone|somebody|anyone|anybody) (?:who|that)(?: can| could)?(?: \w+)?|"
+    # "Does anyone make …?", "Qualcuno fa …?", "Alguém aqui trabalha com …?"
+    r"(?:someone|somebody|anyone|anybody)(?: here)?(?: can| could)? (?:supply|supplies|make|makes|making|manufactures?|"
+    r"produces?|sells?|fabricates?|does|do|doing|offers?|offering|provides?|providing|handles?|works? with|working with)|"
+    r"qualcuno(?: qui)?(?: puo| sa)? (?:fa|produce|fornisce|offre|vende|realizza|lavora|si occupa)|"
+    r"alguem(?: aqui)?(?: pode| sabe)? (?:faz|fabrica|fornece|oferece|vende|produz|trabalha com|cuida de|atua com)|"
     r"chi (?:puo |sa |potrebbe )?(?:fa|fanno|produce|producono|fornisce|forniscono|offre|offrono|vende|vendono|"
     r"realizza|realizzano|lavora|fare|produrre|fornire|offrire|vendere|realizzare|lavorare|si occupa|si occupano|"
     r"e specializzat[oa]|sono specializzat[ie])|qualcuno che(?: puo| sa)?(?: \w+)?|"
@@ -47,7 +52,8 @@ _WHICH = re.compile(r"^\W*(?:which|what|quali|quale|che|quais|qual|que)\s+(?:[^\
                     + _ASKS_FOR_COMPANIES.pattern.removeprefix(r"\b"))
 
 
-_WHO = re.compile(r"^\W*(?:(?:do you know|conoscete|conosci|voces? conhecem?|conhecem?)\s+)?"
+_WHO = re.compile(r"^\W*(?:(?:do you know|conoscete|conosci|voces? conhecem?|conhecem?|does|do|is there|are there|"
+                  r"c'?\s?e|existe|tem)\s+)?"
                   r"(?:who|chi|quem|qualcuno|alguem|someone|somebody|anyone|anybody)\b")
 
 
@@ -352,6 +358,7 @@ suggestion suggestions idea ideas advice tips suggerimento suggerimenti idee con
 sugestao sugestoes ideia ideias dica dicas conselho indicacao indicacoes alguma
 ola bom boa dia tarde gostaria gostariamos saber existem existe ha tem temos vcs voces poderia podem favor algum
 alguma alguns algumas tambem outra outras outro outros
+anyone anybody someone somebody qualcuno potrebbe potrebbero alguem indica indicam does
 """.split())
 
 # A run of such words (and one- or two-letter ones: "me", "a", "ci") opening a message.
@@ -560,14 +567,14 @@ def own_offer(message: str) -> tuple[str, str] | None:
         if home and any(places_named(home.group("place"))):
             after = home.end()
         rest = " ".join((message[:m.start()] + " " + message[after:]).strip(" ,;:.").split())
+        # "… and need a foundry": the request keeps its subject, so its lead reads as one.
+        rest = re.sub(r"^(?:and|e|ed)\s+(?=(?:need|needs|are|want|seek|look)\b)", "we ", rest, flags=re.I)
         # Of the rest, the sentences that ask for something, when some do: a greeting or who is
         # writing ("Salve, sono Luca di una carpenteria di Lecco.") is not what the firm seeks.
         asking = [p for p in _SENTENCE_END.split(rest)
                   if "?" in p or _SEEKING.search(fold(p)) or _DESIRE.search(fold(p))
                   or (_ASKS_FOR_COMPANIES.search(fold(p)) and not _WRITER.match(fold(p)))]
         rest = " ".join(asking) if asking else rest
-        # "… and need a foundry": the request keeps its subject, so its lead reads as one.
-        rest = re.sub(r"^(?:and|e|ed)\s+(?=(?:need|needs|are|want|seek|look)\b)", "we ", rest, flags=re.I)
         return offer, rest
     return None
 

@@ -198,6 +198,11 @@ PHRASES = {
         "it": "cerca “{need}”, che corrisponde alla vostra offerta “{offer}”",
         "pt": "procura “{need}”, o que corresponde à sua oferta “{offer}”",
     },
+    "also_seeks": {
+        "en": "also looks for “{need}”, which matches your offer “{offer}”",
+        "it": "cerca anche “{need}”, che corrisponde alla vostra offerta “{offer}”",
+        "pt": "também procura “{need}”, o que corresponde à sua oferta “{offer}”",
+    },
     "seeks_what_you_asked": {
         "en": "is looking for “{need}”, which matches your request for “{offer}”",
         "it": "cerca “{need}”, che corrisponde alla vostra richiesta di “{offer}”",

@@ -409,7 +409,7 @@ class Matcher:
                 reasons.insert(0, phrase("offers_for_request", lang, offer=snap.cv_text[row], need=quoted))
                 fit = "strong" if z is not None and z >= STRONG_FIT_Z else "good"
             elif row >= 0:  # no fit is claimed where the best offer fits far less than the leader's
-                reasons.append(phrase("partial_fit", lang, offer=snap.cv_text[row]))
+                reasons.insert(0 if fit is None else len(reasons), phrase("partial_fit", lang, offer=snap.cv_text[row]))
                 fit = fit or "partial"
             else:
                 reasons.append(phrase("profile_fit", lang, text=clip(other.description, 140)))
@@ -440,6 +440,10 @@ class Matcher:
             reasons.append(phrase("seeks_what_you_asked" if own.asked else "seeks_what_you_offer", lang,
                                   need=snap.cv_text[row], offer=clip(own.text, 80)))
             return "strong" if z >= STRONG_FIT_Z else "good"
+        if not own.generic and wants(z, standing) and wanting >= PARTIAL_FIT * top_wanting:
+            # Beside a request, a need that credibly asks for what the asker makes is said (a broker
+            # names a two-way fit), though only a strong one counts towards the fit.
+            reasons.append(phrase("also_seeks", lang, need=snap.cv_text[row], offer=clip(own.text, 80)))
         if own.generic:
             reasons.append(phrase("partial_seek_asked" if own.asked else "partial_seek", lang, need=snap.cv_text[row]))
             return "partial"
