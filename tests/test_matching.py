@@ -308,6 +308,18 @@ def test_what_a_firm_makes_its_need_and_a_plea_for_help_read_as_one_request(shar
     assert phrase("not_grounded", "pt") not in resp.answer, resp.answer
 
 
+def test_a_firm_introduced_in_the_first_person_singular_is_matched_with_those_who_seek_it(shared_assistant):
+    from ponte.assistant.intent import own_offer
+
+    assert own_offer("Gestisco un'officina meccanica a Lecco e cerco clienti in Brasile")[0].startswith("un'officina")
+    resp = shared_assistant.chat(ChatRequest(message="I run a small machine shop in Caruaru. Can you suggest Italian partners?"))
+    assert resp.partners and all(p.country == "IT" for p in resp.partners)
+    assert resp.partners[0].reasons[0].startswith("is looking for"), resp.partners[0].reasons
+    # Which firms need something, asked after saying what one makes, asks for those firms.
+    resp = shared_assistant.chat(ChatRequest(message="We are a CNC machining shop in Recife. Which Italian companies need machining?"))
+    assert resp.partners and all(p.country == "IT" and p.reasons[0].startswith("is looking for") for p in resp.partners)
+
+
 def test_a_firm_that_introduces_itself_and_asks_the_documents_gets_the_documents(shared_assistant):
     for message in ("We are a company that makes valves. Which agency supports MetalMec?",
                     "Siamo una PMI che produce valvole: quale agenzia sostiene il progetto MetalMec?"):
@@ -556,6 +568,11 @@ def test_a_short_message_that_reads_as_several_languages_keeps_the_conversations
     ("automotive suppliers in Lombardy", {"automotive"}),
     ("aziende eoliche e della filiera automotive", {"wind", "automotive"}),
     ("Fornecedores do setor de petróleo e gás", {"petrochemical"}),
+    # Firms asked for as working in it, its name ending the clause.
+    ("Quais empresas italianas trabalham com eólica?", {"wind"}),
+    ("Quali aziende lombarde operano nell'eolico?", {"wind"}),
+    ("Which companies are active in wind?", {"wind"}),
+    ("Which companies work with wind turbine gearboxes?", set()),
     # A sector's name inside a product asks for the product, not for the sector.
     ("quadri elettrici navali certificati RINA", set()),
     ("gearbox overhaul for wind turbines", set()),
@@ -571,6 +588,7 @@ def test_a_sector_is_asked_for_only_beside_a_word_for_sectors_or_firms(text, sec
     ("Quali aziende operano nel settore aerospaziale?", "it", "aerospace", None, None),
     ("Empresas de Pernambuco do setor naval", "pt", "naval-offshore", "BR", None),
     ("List of companies in the wind sector", "en", "wind", None, None),
+    ("Quais empresas italianas trabalham com eólica?", "pt", "wind", "IT", None),
     ("Which Italian companies are certified ISO 9001?", "en", None, "IT", "ISO 9001"),
 ])
 def test_a_request_of_conditions_only_gets_the_firms_that_meet_them_all(shared_assistant, message, lang, sector,
@@ -648,6 +666,11 @@ def test_a_follow_up_that_picks_among_the_partners_keeps_the_requests_conditions
     assert here.partners and here.language == "pt"
     assert all(companies[p.company_id].region == "Pernambuco" and "wind" in companies[p.company_id].sectors
                for p in here.partners)
+    # What is picked is the thing, not the verb: "fabricam flanges" labelled the flange maker partial.
+    italian = assistant.chat(ChatRequest(message="Quais empresas italianas trabalham com eólica?"))
+    flanges = assistant.chat(ChatRequest(message="Quais delas fabricam flanges?", conversation_id=italian.conversation_id))
+    assert [p.company_id for p in flanges.partners][:1] == ["it-forgiati-bergamo"]
+    assert flanges.partners[0].fit != "partial" and "“flanges”" in flanges.partners[0].reasons[0]
 
 
 def test_matching_filters_by_a_certification(shared_assistant):

@@ -209,13 +209,15 @@ _AMONG_THEM = re.compile(
 
 
 def narrows_the_list(message: str) -> str | None:
-    """For a follow-up that picks among the partners just suggested, the rest of it ("which of them
-    make valves?" -> "make valves?"); else None."""
+    """For a follow-up that picks among the partners just suggested, the rest of it, without the verb
+    that only says they make it ("which of them make valves?" -> "valves?"); else None."""
     folded = fold(message)
     m = _AMONG_THEM.search(folded)
     if m is None or len(folded) != len(message):
         return None
-    return (message[:m.start()] + " " + message[m.end():]).strip()
+    rest = (message[:m.start()] + " " + message[m.end():]).strip()
+    verb = re.match(rf"(?:{_MAKES})\s+(?=\S)", fold(rest))
+    return rest[verb.end():] if verb and len(fold(rest)) == len(rest) else rest
 
 
 def asks_about_a_partner(message: str) -> tuple[int | None, bool]:
@@ -484,6 +486,8 @@ _MAKES = (r"(?:makes?|produces?|manufactures?|supplies|supply|offers?|sells?|pro
           r"produz(?:em)?|fabrica(?:m)?|fornece(?:m)?|oferece(?:m)?|vende(?:m)?|projeta(?:m)?|constro(?:i|em)|"
           r"desenvolve(?:m)?|faz(?:em)?|forma(?:m)?|realiza(?:m)?)")
 _WE_MAKE = (r"(?:we (?:make|produce|manufacture|supply|offer|sell|provide|design|build|develop|fabricate|run|operate)|"
+            # "I run a small machine shop in Caruaru", "gestisco un'officina", "administro uma caldeiraria"
+            r"i (?:run|own|manage|operate)(?= an? )|(?:gestisco|dirigo|possiedo)(?= un)|(?:administro|gerencio|toco)(?= uma? )|"
             r"produciamo|fabbrichiamo|realizziamo|forniamo|offriamo|vendiamo|progettiamo|costruiamo|sviluppiamo|gestiamo|"
             r"facciamo(?! parte)|"
             r"produzimos|fabricamos|fornecemos|oferecemos|vendemos|projetamos|construimos|desenvolvemos|operamos|"

@@ -17,7 +17,7 @@ _REGION_WORDS = {
     "lombardia": ("lombard", "milan", "bergam", "bresci", "varese", "monza", "como", "lecco", "cremon", "pavia", "mantov", "lodi", "sondrio"),
     "pernambuco": ("pernambuc", "recife", "suape", "olinda", "jaboat", "petrolina", "caruaru", "ipojuca", "goiana"),
 }
-_STEMS = COUNTRY_STEMS + tuple(stem for stems in _REGION_WORDS.values() for stem in stems)
+PLACE_STEMS = COUNTRY_STEMS + tuple(stem for stems in _REGION_WORDS.values() for stem in stems)
 # Words that only tie a place name to the sentence ("in Pernambuco", "nel nord d'Italia", "no Brasil").
 _PLACE_LEAD = frozenset("""
     in into from of the a an at to near nord sud north south northern southern
@@ -48,7 +48,7 @@ def without_places(text: str, keep_all: bool = True) -> str:
     A text of place words only is kept whole, or with `keep_all` False, becomes ''."""
     kept: list[str] = []
     for w in text.split():
-        if _bare(w).startswith(_STEMS):
+        if _bare(w).startswith(PLACE_STEMS):
             while kept and _bare(kept[-1]) in _PLACE_LEAD:
                 kept.pop()
             continue
@@ -58,7 +58,7 @@ def without_places(text: str, keep_all: bool = True) -> str:
 
 def place_words(text: str) -> str:
     """Only the words of `text` that name a place, as written ("in Pernambuco, Brasile" -> "Pernambuco, Brasile")."""
-    return " ".join(w for w in text.split() if _bare(w).startswith(_STEMS))
+    return " ".join(w for w in text.split() if _bare(w).startswith(PLACE_STEMS))
 
 
 def _bare(word: str) -> str:  # "d'Italia" -> "italia"

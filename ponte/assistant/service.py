@@ -230,13 +230,16 @@ class Assistant:
         """What the asker says its own firm makes ("siamo un'azienda che produce valvole"), embedded
         in the role company needs are stored in, since it is compared with what others seek."""
         found = own_offer(need)
+        # "Which companies are looking for CNC machining?": the firms that seek it, as for a firm that
+        # makes it and asks for nothing else (the places the message names stay conditions). Asked
+        # after the firm said what it makes ("Administro uma caldeiraria. Quais empresas italianas
+        # precisam de vasos de pressão?"), the question says what to look for.
+        asked = need if found is None else found[1]
+        sought = sought_by_others(asked)
+        if sought is not None:
+            return OwnOffer(sought, f"partners {place_words(asked)}".strip(), self._query_vector(sought), True, asked=True)
         if found is None:
-            # "Which companies are looking for CNC machining?": the firms that seek it, as for a firm
-            # that makes it and asks for nothing else (the places the message names stay conditions).
-            sought = sought_by_others(need)
-            if sought is None:
-                return None
-            return OwnOffer(sought, f"partners {place_words(need)}".strip(), self._query_vector(sought), True, asked=True)
+            return None
         text, rest = found
         return OwnOffer(text, rest, self._query_vector(without_places(text)), names_nothing_sought(without_places(rest)))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..index.lexical import fold
+from .places import PLACE_STEMS as _PLACE_STEMS
 
 # What each sector and partnership type of `company-profile.schema.json` is called, as shown to an
 # asker (the two vocabularies share no value).
@@ -69,6 +70,7 @@ _FIRM_WORD = (r"compan(?:y|ies)|firms?|suppliers?|manufacturers?|players?|operat
               r"aziend[ae]|impres[ae]|fornitor[ei]|operator[ei]|pmi|"
               r"empresas?|fornecedor(?:es)?|fabricantes?|industrias?|pmes?")
 _NEAR = re.compile(rf"\b(?:{_SECTOR_WORD}|{_FIRM_WORD})\b")
+_FIRM = re.compile(_FIRM_WORD)
 _SECTOR = re.compile(_SECTOR_WORD)
 _LINK = frozenset("of the in do da dos das de del della dello dei delle nel nella no na e and &".split())
 
@@ -97,7 +99,8 @@ def without_sectors(text: str) -> str:
     cuts = []
     for m in _NAME.finditer(folded):
         if _beside_a_sector_word(folded, m.start(), m.end()):
-            cuts.append((m.start(), m.end()))
+            elided = re.search(r"\w+['’]$", folded[:m.start()])  # "nell'eolico" goes whole
+            cuts.append((elided.start() if elided else m.start(), m.end()))
             for w in _NEAR.finditer(folded):  # the sector word itself ("setor"), not the firm word
                 if _SECTOR.fullmatch(w.group(0)) and abs(w.start() - m.start()) <= 30:
                     cuts.append((w.start(), w.end()))
@@ -115,6 +118,15 @@ def _cut(text: str, spans: list[tuple[int, int]]) -> str:
     return re.sub(r"\s+", " ", " ".join(kept)).strip()
 
 
+# Between firms and the sector they work in ("empresas italianas que trabalham com eólica", "aziende
+# lombarde che operano nell'eolico", "companies active in wind"): words of working in or of place.
+_WORKING = frozenset("""
+that which who are is work works working operate operates operating active with in within
+che sono lavora lavorano opera operano attiva attive attivo attivi nell nel nella nello nei negli nelle con
+que sao trabalha trabalham atua atuam opera operam ativa ativas ativo ativos com em no na nos nas
+""".split())
+
+
 def _beside_a_sector_word(folded: str, start: int, end: int) -> bool:
     before = re.findall(r"[\w&-]+", folded[:start])[-4:]
     after = re.findall(r"[\w&-]+", folded[end:])[:4]
@@ -124,6 +136,22 @@ def _beside_a_sector_word(folded: str, start: int, end: int) -> bool:
                 return True
             if w not in _LINK:
                 break
+    return _worked_in(folded, start, end)
+
+
+def _worked_in(folded: str, start: int, end: int) -> bool:
+    """Firms asked for as working in the sector, the sector's name ending the clause: "quais
+    empresas trabalham com eólica?" (not "companies that work with wind turbine gearboxes")."""
+    if re.match(r"\s*(?:$|[.,;:!?]|(?:in|em|nel|na|no|and|e)\b)", folded[end:]) is None:
+        return False
+    before = re.findall(r"[\w&-]+", folded[:start])[-6:]
+    skipped = 0
+    for w in reversed(before):
+        if _FIRM.fullmatch(w):
+            return skipped > 0  # "aziende eoliche" is read already; a working word stands between
+        if w not in _WORKING and not w.startswith(_PLACE_STEMS):
+            return False
+        skipped += 1
     return False
 
 
