@@ -90,6 +90,9 @@ def test_language_detection_on_short_questions():
     assert detect_language("Chi è Roberto Maroni?") == "it"
     assert detect_language("Quem é o autor?") == "pt"
     assert detect_language("Who wrote it?") == "en"
+    # A name's words say nothing of the language the message is written in ("do" is Portuguese).
+    assert detect_language("Come posso contattare Torres Eólicas do Nordeste?") == "it"
+    assert detect_language("E a Usinagem Pesada do Recife?") == "pt"  # little is left without the name
 
 
 def test_search_finds_exact_codes_and_meaning(shared_assistant):

@@ -54,8 +54,20 @@ def load_identifier() -> None:
 
 def guess_language(text: str, default: str = "en") -> tuple[str, bool]:
     """The message's language, and whether the message says enough to tell ("ok", "?" do not)."""
-    # Addresses say nothing of a language ("https://example.com", "mario@ditta.it").
-    words = re.findall(r"[^\W\d_]+", re.sub(r"\S+@\S+|https?://\S+|www\.\S+", " ", text.lower()))
+    # Addresses say nothing of a language ("https://example.com", "mario@ditta.it"), nor do names
+    # ("Come posso contattare Torres Eólicas do Nordeste?" read as Portuguese for its "do"), unless
+    # too little is left without them ("E a Usinagem Pesada do Recife?").
+    text = re.sub(r"\S+@\S+|https?://\S+|www\.\S+", " ", text)
+    unnamed = _without_names(text)
+    if unnamed != text:
+        guess = _guess(unnamed, default)
+        if guess[1]:
+            return guess
+    return _guess(text, default)
+
+
+def _guess(text: str, default: str) -> tuple[str, bool]:
+    words = re.findall(r"[^\W\d_]+", text.lower())
     if not words:
         return default, False
     votes = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
@@ -75,6 +87,16 @@ def guess_language(text: str, default: str = "en") -> tuple[str, bool]:
     if prob >= 0.9 or ranked[0] == 0:
         return lang, True
     return max(votes, key=lambda k: (votes[k], k == lang)), True
+
+
+# A name inside a sentence: two or more capitalised words, with the short words that join them
+# ("Torres Eólicas do Nordeste", "Valvole Brescia Industriale").
+_NAME_RUN = re.compile(r"(?<=[^\W\d_] )[A-ZÀ-Ý][\w'’.-]*(?:\s+(?:(?:do|da|dos|das|de|di|del|della|of|the|e|and)\s+)?"
+                       r"[A-ZÀ-Ý][\w'’.-]*)+")
+
+
+def _without_names(text: str) -> str:
+    return _NAME_RUN.sub(" ", text)
 
 
 def detect_language(text: str, default: str = "en") -> str:
