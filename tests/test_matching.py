@@ -227,12 +227,25 @@ def test_which_companies_questions_are_partner_requests_but_questions_about_comp
                     "Who handles hot-dip galvanizing?", "Chi si occupa di manutenzione di pale eoliche?",
                     "Quem trabalha com galvanização a fogo em Pernambuco?", "Does anyone make forged flanges?",
                     "Qualcuno fa zincatura a caldo?", "Alguém aqui trabalha com usinagem CNC?",
-                    "C'è qualcuno che fa cromatura dura?"):
+                    "C'è qualcuno che fa cromatura dura?", "Is there any company that does galvanizing?",
+                    "Vocês têm fornecedores de válvulas?", "C'è un'azienda che fa zincatura?",
+                    "Come posso trovare un fornitore di valvole?"):
         assert requests_partners(message), message
     for message in ("How many companies took part in the mission?", "Quantas empresas participaram?",
                     "What kind of companies does the MetalMec project support?", "Which agency supports MetalMec?",
                     "Who is Roberto Maroni?", "Chi sostiene il progetto?", "What are they looking for?"):
         assert not requests_partners(message), message
+
+
+def test_a_question_about_firms_that_the_documents_answer_gets_the_documents(shared_assistant):
+    # "anchor companies" drew the maker of anchor bolts, with no word of the article's answer.
+    from ponte.assistant.intent import requests_partners
+
+    for message, word in (("What is the role of anchor companies?", "anchor corporations"),
+                          ("Qual o papel das empresas âncora?", "empresas âncora")):
+        resp = shared_assistant.chat(ChatRequest(message=message))
+        assert resp.grounded and resp.partners == [] and word in resp.answer, (message, resp.answer)
+    assert not requests_partners("Are there any deadlines for the companies?")
 
 
 def test_a_request_that_names_no_company_word_finds_its_object_and_partners(shared_assistant):

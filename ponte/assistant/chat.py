@@ -24,7 +24,7 @@ from ..index.snapshot import Snapshot, offtopic_question_vectors
 from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
 from .answerer import Evidence, clip
 from .grounding import Support, offer_z, outside_knowledge
-from .intent import (addressed_to_the_assistant, asks_about_a_partner, asks_for_companies, asks_for_contacts, asks_for_the_directory, courtesy,
+from .intent import (addressed_to_the_assistant, asks_about_a_partner, asks_about_firms, asks_for_companies, asks_for_contacts, asks_for_the_directory, courtesy,
                      earlier_request, introduces_itself, names_only_conditions, narrows_the_list, need_parts, request_and_question, requests_partners,
                      says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
 from .language import PHRASES, guess_language, phrase
@@ -415,7 +415,9 @@ class ChatService:
 
         partners: list[Match] = []
         only_conditions = False  # a request of conditions only ("aziende del settore eolico")
-        if asks_for_companies(message) and snap.companies:
+        if asks_for_companies(message) and snap.companies and not (grounded_docs and asks_about_firms(message)):
+            # (A question about firms that the documents answer, "What is the role of anchor companies?",
+            # is not a request for them: "anchor bolts" were suggested instead of the answer.)
             wants_of = conditions_named(snap, message)
             only_conditions = wants_of.only
             partners = self.partners(snap, alone, asker, lang)  # what this message asks for

@@ -68,9 +68,10 @@ def seeks_partners(message: str) -> bool:
 # che …", "vocês conhecem alguma empresa que …"): a partner request when a firm is named too.
 _FAVOUR = re.compile(
     r"\b(?:help (?:me|us)(?: to)? (?:find|locate|identify)|(?:can|could) you (?:recommend|suggest|find|point)|"
-    r"do you know (?:a|an|any|some|of)|"
+    r"do you know (?:a|an|any|some|of)|how (?:can|could|do) (?:i|we) (?:find|locate)|"
     r"aiut\w* a (?:trovare|cercare|individuare)|(?:sapete|sai|potete|puoi|potreste|potresti) (?:indicar|consigliar|suggerir)\w*|"
     r"conosc\w* (?:un|una|uno|qualche|delle|degli|dei)|"
+    r"(?:come|dove) (?:posso|possiamo) (?:trovare|cercare)|(?:como|onde) (?:posso|podemos) (?:encontrar|achar)|"
     r"ajud\w*(?: a)? (?:encontrar|achar|localizar)|(?:podem|pode|poderiam|poderia|sabem|sabe) (?:me |nos )?"
     r"(?:indicar|recomendar|sugerir)|conhec\w* (?:um|uma|algum|alguma|alguns|algumas)"
     r")\b"
@@ -88,11 +89,28 @@ def without_greeting(message: str) -> str:
     return message
 
 
+# "Is there a company that …?", "Vocês têm fornecedores de …?", "C'è un'azienda che …?": firms asked for.
+_ANY = re.compile(r"^\W*(?:is there|are there|do you have|have you got|existe|existem|ha|tem|voces tem|vcs tem|"
+                  r"c'?\s?e|ci sono|avete|hai)\s+(?:[^\W\d_]+(?:\s+|['’])){0,3}?" + _ASKS_FOR_COMPANIES.pattern.removeprefix(r"\b"))
+
+
 def requests_partners(message: str) -> bool:
     """A request for partners, or a question that asks which firms (or who) do something."""
     text = fold(without_greeting(message))
     return seeks_partners(message) or bool(_WHICH.match(text)) or bool(_WHO.match(text) and asks_for_companies(message)) \
-        or bool(_FAVOUR.search(text) and _ASKS_FOR_COMPANIES.search(text))
+        or bool(_FAVOUR.search(text) and _ASKS_FOR_COMPANIES.search(text)) or bool(_ANY.match(text))
+
+
+# A question about something (what, how, why …), not for firms: "What is the role of anchor companies?"
+_ABOUT = re.compile(r"^\W*(?:what|how|why|when|where|o que|que|como|por que|porque|quando|onde|qual|"
+                    r"cosa|che cosa|come|perche|dove|quale|quanto|quanti|quante|quantos|quantas)\b")
+
+
+def asks_about_firms(message: str) -> bool:
+    """A question about firms or their role that asks for no firm ("Qual o papel das empresas âncora?",
+    "How many companies took part?"): the documents answer it when they can."""
+    text = fold(without_greeting(message))
+    return bool(_ABOUT.match(text)) and not requests_partners(message)
 
 
 # The asker's own firm ("add my company to the directory", "iscrivere la mia azienda", "cadastrar a
@@ -360,7 +378,7 @@ suggestion suggestions idea ideas advice tips suggerimento suggerimenti idee con
 sugestao sugestoes ideia ideias dica dicas conselho indicacao indicacoes alguma
 ola bom boa dia tarde gostaria gostariamos saber existem existe ha tem temos vcs voces poderia podem favor algum
 alguma alguns algumas tambem outra outras outro outros
-anyone anybody someone somebody qualcuno potrebbe potrebbero alguem indica indicam does
+anyone anybody someone somebody qualcuno potrebbe potrebbero alguem indica indicam does are is existe existem
 """.split())
 
 # A run of such words (and one- or two-letter ones: "me", "a", "ci") opening a message.
@@ -413,6 +431,7 @@ def _object_of(message: str) -> tuple[int, str]:
     while words and (fold(words[0]).strip(",.;:") in _LEAD_FILLER or fold(words[0]).startswith(COUNTRY_STEMS)):
         words.pop(0)
     return end, " ".join(words).strip(" ?.!;:,") or message.strip(" ?.!;:,")
+
 
 
 # --- what other firms seek --------------------------------------------------------------------
