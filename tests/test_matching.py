@@ -686,6 +686,17 @@ def test_a_follow_up_that_picks_among_the_partners_keeps_the_requests_conditions
     assert flanges.partners[0].fit != "partial" and "“flanges”" in flanges.partners[0].reasons[0]
 
 
+def test_another_thing_asked_in_the_same_breath_after_partners_is_the_same_request(assistant):
+    first = assistant.chat(ChatRequest(message="We need forged flanges"))
+    coatings = assistant.chat(ChatRequest(message="And what about anticorrosion coatings?",
+                                          conversation_id=first.conversation_id))
+    assert [p.company_id for p in coatings.partners][:1] == ["it-coatings-cremona"]
+    assert "“anticorrosion coatings”" in coatings.partners[0].reasons[0]
+    # Something the documents hold is still a question for them.
+    aims = assistant.chat(ChatRequest(message="E os objetivos do projeto?", conversation_id=first.conversation_id))
+    assert aims.partners == [] and aims.grounded
+
+
 def test_matching_filters_by_a_certification(shared_assistant):
     matches = shared_assistant.match(MatchRequest(need="valves", k=5, filters=Filters(certification="iso 9001"))).matches
     companies = {c.id: c for c in shared_assistant.snapshot().companies}

@@ -24,8 +24,8 @@ from ..index.snapshot import Snapshot, offtopic_question_vectors
 from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
 from .answerer import Evidence, clip
 from .grounding import Support, offer_z, outside_knowledge
-from .intent import (addressed_to_the_assistant, asks_about_a_partner, asks_about_firms, asks_for_companies, asks_for_contacts, asks_for_the_directory, courtesy,
-                     earlier_request, introduces_itself, names_only_conditions, narrows_the_list, need_parts, request_and_question, requests_partners,
+from .intent import (addressed_to_the_assistant, another_thing, asks_about_a_partner, asks_about_firms, asks_for_companies, asks_for_contacts, asks_for_the_directory, courtesy,
+                     earlier_request, introduces_itself, request_object, names_only_conditions, narrows_the_list, need_parts, request_and_question, requests_partners,
                      says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
 from .language import PHRASES, guess_language, phrase
 from .matcher import Conditions, conditions_named, to_match, wants
@@ -391,6 +391,18 @@ class ChatService:
             composed = self.core.answerer.compose(request, lang, [], partners)
             return composed.answer, composed.citations, partners, True
         reading = alone = self.read(snap, message, asker)
+        thing = another_thing(message) if history and snap.companies else None
+        before = next((h for h in reversed(history) if requests_partners(h)), None) if thing is not None else None
+        if before is not None and self._suggested(snap, turns, listed=True) and \
+                not alone.support.clears() and (sought := request_object(before, limit=10_000)) in before:
+            # "E de robôs de soldagem?" right after partners were suggested, and nothing the documents
+            # hold: the same request for that thing ("Buscamos fornecedor de robôs de soldagem"),
+            # where some firm fits; else the message is read as any other ("e os objetivos?").
+            request = before.replace(sought, thing, 1)
+            partners = self.partners(snap, self.request(request), asker, lang)
+            if partners:
+                composed = self.core.answerer.compose(request, lang, [], partners)
+                return composed.answer, composed.citations, partners, True
         strangers = outside_knowledge(message, snap.vocabulary)
         # "Tell me more", "Conte mais": nothing of its own to look up, as "how does it work?".
         empty = says_nothing_of_its_own(message) or (talk is not None and talk.kind == "more")

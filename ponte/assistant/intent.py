@@ -198,6 +198,29 @@ def earlier_request(message: str, history: list[str]) -> str | None:
     return None
 
 
+# "E de robôs de soldagem?", "and for welding robots?", "e per la verniciatura?": after partners were
+# suggested, another thing asked for in the same breath. Matched on folded text.
+_AND_ANOTHER = re.compile(
+    r"^\W*(?:and|e|ed)\s+(?:(?:what|how) about|(?:quanto|riguardo|rispetto) a(?:l|lla|i|gli|lle)?|sobre|quanto a(?:o|os|s)?|"
+    r"em relacao a(?:o|os|s)?|for|about|de|do|da|dos|das|di|del|della|dei|delle|per|para|pra)?\s*(?P<x>[^?!.]+)[?!.]*\s*$")
+_ASKS_ITSELF = re.compile(r"^(?:who|what|where|when|why|how|which|chi|cosa|che|dove|quando|perche|come|quale|quali|"
+                          r"quem|o que|que|onde|por que|como|qual|quais|quanto|quanta|quantos|quantas|quanti|quante)\b")
+
+
+def another_thing(message: str) -> str | None:
+    """For a short follow-up that asks for something else in the same way ("E de robôs de
+    soldagem?"), that thing ("robôs de soldagem"); None for anything else (a question of its own, a
+    place only: see `earlier_request`)."""
+    folded = fold(message)
+    m = _AND_ANOTHER.match(folded)
+    if m is None or len(folded) != len(message) or len(folded.split()) > 8:
+        return None
+    x = message[m.start("x"):m.end("x")].strip()
+    if _ASKS_ITSELF.match(fold(x)) or names_nothing_sought(without_places(x, keep_all=False)):
+        return None
+    return x
+
+
 # A follow-up about one of the partners just suggested: which one (an ordinal), and what about it (a
 # field of its profile, or "tell me more"). Matched on folded text.
 _ORDINALS = {which: re.compile(rf"\b(?:{words})\b") for which, words in {
