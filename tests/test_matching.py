@@ -333,6 +333,23 @@ def test_a_firm_introduced_in_the_first_person_singular_is_matched_with_those_wh
     assert resp.partners and all(p.country == "IT" and p.reasons[0].startswith("is looking for") for p in resp.partners)
 
 
+def test_a_long_message_with_who_writes_what_it_seeks_and_a_plea_is_read_as_one_request(shared_assistant):
+    # "Estamos buscando …" was no search and "Vocês conseguem indicar alguém?" a question for the
+    # documents: the reply said the knowledge base does not cover it, with the wrong partners.
+    resp = shared_assistant.chat(ChatRequest(message=(
+        "Boa tarde. Nossa empresa fica em Suape e fazemos manutenção de embarcações offshore. Estamos buscando "
+        "um fornecedor de sistemas de automação de bordo e também quadros elétricos navais certificados. "
+        "Vocês conseguem indicar alguém?")))
+    assert {p.company_id for p in resp.partners[:2]} == {"it-navaltech-lecco", "it-marinetronica-como"}
+    assert phrase("not_grounded", "pt") not in resp.answer
+    # A sector it wants customers in is a condition, not a thing sought: the firms that need its dies.
+    resp = shared_assistant.chat(ChatRequest(message=(
+        "Salve, siamo un'azienda di Brescia che produce stampi per lamiera. Vorremmo trovare clienti in "
+        "Pernambuco nel settore automotive. Grazie")))
+    assert [p.company_id for p in resp.partners][:1] == ["br-autopecas-goiana"]
+    assert resp.partners[0].reasons[0].startswith("cerca “Ferramentaria")
+
+
 def test_a_firm_that_introduces_itself_and_asks_the_documents_gets_the_documents(shared_assistant):
     for message in ("We are a company that makes valves. Which agency supports MetalMec?",
                     "Siamo una PMI che produce valvole: quale agenzia sostiene il progetto MetalMec?"):

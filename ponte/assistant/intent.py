@@ -41,8 +41,8 @@ _ASKS_FOR_COMPANIES = re.compile(
 _SEEKING = re.compile(
     r"\b(we(?:'re| are)? (?:looking|searching) for|i(?:'m| am)? (?:looking|searching) for|we need|i need|"
     r"(?:^|(?<=[.!?] ))(?:looking|searching) for|"  # the subject dropped: "Looking for a partner to …"
-    r"procur(?:o|a|amos)|precis(?:o|a|amos)|preciso de|buscamos|busco|"
-    r"cerc(?:o|hiamo)|abbiamo bisogno|ho bisogno)\b"
+    r"procur(?:o|a|amos)|precis(?:o|a|amos)|preciso de|buscamos|busco|(?:estamos|estou) (?:buscando|procurando|a procura)|"
+    r"cerc(?:o|hiamo)|(?:stiamo|sto) cercando|abbiamo bisogno|ho bisogno)\b"
 )
 
 
@@ -72,7 +72,7 @@ _FAVOUR = re.compile(
     r"aiut\w* a (?:trovare|cercare|individuare)|(?:sapete|sai|potete|puoi|potreste|potresti) (?:indicar|consigliar|suggerir)\w*|"
     r"conosc\w* (?:un|una|uno|qualche|delle|degli|dei)|"
     r"(?:come|dove) (?:posso|possiamo) (?:trovare|cercare)|(?:como|onde) (?:posso|podemos) (?:encontrar|achar)|"
-    r"ajud\w*(?: a)? (?:encontrar|achar|localizar)|(?:podem|pode|poderiam|poderia|sabem|sabe) (?:me |nos )?"
+    r"ajud\w*(?: a)? (?:encontrar|achar|localizar)|(?:podem|pode|poderiam|poderia|sabem|sabe|conseguem|consegue) (?:me |nos )?"
     r"(?:indicar|recomendar|sugerir)|conhec\w* (?:um|uma|algum|alguma|alguns|algumas)"
     r")\b"
 )
@@ -402,6 +402,7 @@ sugestao sugestoes ideia ideias dica dicas conselho indicacao indicacoes alguma
 ola bom boa dia tarde gostaria gostariamos saber existem existe ha tem temos vcs voces poderia podem favor algum
 alguma alguns algumas tambem outra outras outro outros
 anyone anybody someone somebody qualcuno potrebbe potrebbero alguem indica indicam does are is existe existem
+conseguem consegue conseguiriam riuscite riesci riuscireste
 """.split())
 
 # A run of such words (and one- or two-letter ones: "me", "a", "ci") opening a message.

@@ -241,7 +241,10 @@ class Assistant:
         if found is None:
             return None
         text, rest = found
-        return OwnOffer(text, rest, self._query_vector(without_places(text)), names_nothing_sought(without_places(rest)))
+        # A place or a sector it wants partners in asks for nothing more ("clienti in Pernambuco nel
+        # settore automotive"): they are conditions on whom it is matched with.
+        return OwnOffer(text, rest, self._query_vector(without_places(text)),
+                        names_nothing_sought(without_sectors(without_places(rest))))
 
     def read_need(self, need: str, qvec: np.ndarray | None = None) -> tuple[OwnOffer | None, str, np.ndarray]:
         """What the asker says it makes (if it says), and what the rest of the need seeks with its
