@@ -350,6 +350,20 @@ def test_a_long_message_with_who_writes_what_it_seeks_and_a_plea_is_read_as_one_
     assert resp.partners[0].reasons[0].startswith("cerca “Ferramentaria")
 
 
+def test_who_writes_is_not_what_is_sought_when_a_place_ends_that_sentence(shared_assistant):
+    from ponte.assistant.intent import request_object
+    from ponte.assistant.places import without_places
+
+    message = ("Good morning, I'm the purchasing manager of a refinery contractor in Recife. We're looking for "
+               "safety valves for petrochemical plants and someone who can do NDT inspections during shutdowns.")
+    # The place left the sentence whole; its end stays, so who writes is not read into the object.
+    assert without_places(message).startswith("Good morning, I'm the purchasing manager of a refinery contractor. We're")
+    assert request_object(message).startswith("safety valves for petrochemical plants")
+    resp = shared_assistant.chat(ChatRequest(message=message))
+    assert [p.company_id for p in resp.partners][:1] == ["it-valvole-brescia"]
+    assert "“safety valves for petrochemical plants”" in resp.partners[0].reasons[0]
+
+
 def test_a_firm_that_introduces_itself_and_asks_the_documents_gets_the_documents(shared_assistant):
     for message in ("We are a company that makes valves. Which agency supports MetalMec?",
                     "Siamo una PMI che produce valvole: quale agenzia sostiene il progetto MetalMec?"):

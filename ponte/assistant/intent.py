@@ -418,6 +418,8 @@ def request_object(message: str, limit: int = 80) -> str:
                  if m.group(0).strip()] or [message]
     found = None
     for sentence in sentences:
+        if len(sentences) > 1 and _WRITER.match(fold(sentence)):
+            continue  # who is writing ("I'm the purchasing manager of a refinery contractor.")
         end, text = _object_of(sentence)
         if end and len(re.findall(r"[^\W\d_]{3,}", text)) >= 2:
             found = text

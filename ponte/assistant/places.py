@@ -51,6 +51,9 @@ def without_places(text: str, keep_all: bool = True) -> str:
         if _bare(w).startswith(PLACE_STEMS):
             while kept and _bare(kept[-1]) in _PLACE_LEAD:
                 kept.pop()
+            end = re.search(r"[.!?;]+$", w)  # "… in Recife. We're looking for …" stays two sentences
+            if end and kept and not re.search(r"[.!?;]$", kept[-1]):
+                kept[-1] += end.group(0)
             continue
         kept.append(w)
     return " ".join(kept) if kept or not keep_all else text
