@@ -93,6 +93,8 @@ def test_language_detection_on_short_questions():
     # A name's words say nothing of the language the message is written in ("do" is Portuguese).
     assert detect_language("Come posso contattare Torres Eólicas do Nordeste?") == "it"
     assert detect_language("E a Usinagem Pesada do Recife?") == "pt"  # little is left without the name
+    assert detect_language("Zincatura a caldo in Pernambuco") == "it"
+    assert detect_language("Non-destructive testing services in Brazil") == "en"
 
 
 def test_search_finds_exact_codes_and_meaning(shared_assistant):

@@ -348,6 +348,15 @@ def test_a_long_message_with_who_writes_what_it_seeks_and_a_plea_is_read_as_one_
         "Pernambuco nel settore automotive. Grazie")))
     assert [p.company_id for p in resp.partners][:1] == ["br-autopecas-goiana"]
     assert resp.partners[0].reasons[0].startswith("cerca “Ferramentaria")
+    # To run pilots with firms is to look for them: the firm that seeks MES software.
+    resp = shared_assistant.chat(ChatRequest(message=(
+        "Olá! Somos uma startup de Recife que desenvolve software MES. Queremos fazer pilotos com fábricas "
+        "italianas. Quem poderia se interessar?")))
+    assert [p.company_id for p in resp.partners][:1] == ["it-fabbrica"]
+    assert resp.partners[0].reasons[0].startswith("procura “Software MES")
+    # The places of a request are named apart, not quoted as what it seeks.
+    resp = shared_assistant.chat(ChatRequest(message="Cerchiamo un partner in Brasile per la fusione di pezzi in alluminio"))
+    assert "“fusione di pezzi in alluminio”" in resp.partners[0].reasons[0], resp.partners[0].reasons
 
 
 def test_who_writes_is_not_what_is_sought_when_a_place_ends_that_sentence(shared_assistant):
@@ -601,7 +610,8 @@ def test_a_follow_up_that_only_names_a_place_repeats_the_request_there(shared_as
 def test_a_short_message_that_reads_as_several_languages_keeps_the_conversations():
     from ponte.assistant.language import guess_language
 
-    assert guess_language("e in Brasile?", "it") == ("it", False)
+    assert guess_language("e a Recife?", "it") == ("it", False) and guess_language("e a Recife?", "pt") == ("pt", False)
+    assert guess_language("e in Brasile?", "pt")[0] == "it"  # "in" is Italian as well as English
     assert guess_language("e no Brasil?", "it")[0] == "pt" and guess_language("and in Italy?", "pt")[0] == "en"
 
 

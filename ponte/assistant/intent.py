@@ -403,6 +403,7 @@ ola bom boa dia tarde gostaria gostariamos saber existem existe ha tem temos vcs
 alguma alguns algumas tambem outra outras outro outros
 anyone anybody someone somebody qualcuno potrebbe potrebbero alguem indica indicam does are is existe existem
 conseguem consegue conseguiriam riuscite riesci riuscireste
+interested interessar interessare interessati interessate interessados interessadas poderia
 """.split())
 
 # A run of such words (and one- or two-letter ones: "me", "a", "ci") opening a message.
@@ -637,6 +638,8 @@ _GENERIC_SOUGHT = re.compile(
     # to sell abroad is to find those who buy: "e queremos exportar para a Itália", "enter the Brazilian market"
     r"export\w*|esport\w*|exporta\w*|internationali[sz]\w*|internazionalizz\w*|internacionaliz\w*|"
     r"sell|vendere|vender|enter|entrare|entrar|markets?|mercat[oi]|mercados?|expand|espandere|espanderci|expandir|"
+    # to try one's product with firms is to find them: "queremos fazer pilotos com fábricas italianas"
+    r"pilots?|pilot projects?|piloti|progetti pilota|pilotos?|projetos? pilotos?|fazer|fare|run|"
     # what is left of a lead once "we are looking for" lost its "we"
     r"looking|searching|seeking|seek|want|wants|are|and|vogliamo|queremos|estamos|stiamo)\b")
 

@@ -31,7 +31,7 @@ _MARKERS["it"] |= {"ciao", "grazie", "salve", "buongiorno", "buonasera", "aiuto"
 _MARKERS["pt"] |= {"olá", "ola", "oi", "obrigado", "obrigada", "bom", "boa", "dia", "tarde", "noite", "ajuda",
                    "tchau", "favor", "valeu", "ajude"}
 # Words of two languages count for both: "e in Brasile?" is Italian, "e no Brasil?" Portuguese.
-_MARKERS["it"] |= {"e"}
+_MARKERS["it"] |= {"e", "in"}  # "in" too: "Zincatura a caldo in Pernambuco" read as English
 _MARKERS["pt"] |= {"e"}
 
 
@@ -67,7 +67,7 @@ def guess_language(text: str, default: str = "en") -> tuple[str, bool]:
 
 
 def _guess(text: str, default: str) -> tuple[str, bool]:
-    words = re.findall(r"[^\W\d_]+", text.lower())
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text.lower())  # "non-destructive" is no "non"
     if not words:
         return default, False
     votes = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
