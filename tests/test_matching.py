@@ -402,6 +402,9 @@ def test_a_request_no_profile_meets_beside_a_question_is_told_so(shared_assistan
     ("What companies are in the database?", "en", None),
     ("Quais empresas estão cadastradas em Pernambuco?", "pt", "BR"),
     ("Elenca tutte le aziende italiane", "it", "IT"),
+    # How many there are, and in which sectors: what the same reply says.
+    ("Quantas empresas há no cadastro?", "pt", None),
+    ("Which sectors are covered by the companies in the database?", "en", None),
 ])
 def test_a_request_for_the_list_of_companies_says_what_the_store_holds(shared_assistant, message, lang, country):
     # Before, "What companies are in the database?" suggested a materials laboratory "for your request

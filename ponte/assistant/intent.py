@@ -157,9 +157,12 @@ def request_and_question(message: str) -> tuple[str, str] | None:
 # aziende"), not for firms that do something.
 _DIRECTORY = re.compile(r"\b(?:list\w*|all|every|database|data base|registered|directory|catalog\w*|knowledge base|"
                         r"elenc\w*|lista\w*|tutt[ei]|banca dati|registrat[ei]|catalog\w*|"
-                        r"tod[oa]s|cadastrad[oa]s|base de dados|base de conhecimento|banco de dados|"
+                        r"tod[oa]s|cadastrad[oa]s|cadastro|registro|base de dados|base de conhecimento|banco de dados|"
                         r"show|mostr\w*|estao|there|ci sono|(?:are|is) part of|fa(?:nno)? parte|faz(?:em)? parte|"
-                        r"partnership|partenariato|parceria)\b")
+                        r"partnership|partenariato|parceria|"
+                        # how many there are, and in which sectors or countries: what the directory reply says
+                        r"how many|quant[aeio]s?|ha|sectors?|settori|setores|countries|paesi|paises|"
+                        r"covered|represented|rappresentat[ei]|coperti|representad[oa]s|cobert[oa]s)\b")
 
 
 def asks_for_the_directory(message: str) -> bool:
