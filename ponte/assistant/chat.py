@@ -24,9 +24,10 @@ from ..index.snapshot import Snapshot, offtopic_question_vectors
 from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
 from .answerer import Evidence, clip
 from .grounding import Support, offer_z, outside_knowledge
-from .intent import (addressed_to_the_assistant, another_thing, asks_about_a_partner, asks_about_firms, asks_for_companies, asks_for_contacts, asks_for_the_directory, courtesy,
-                     earlier_request, introduces_itself, request_object, names_only_conditions, narrows_the_list, need_parts, request_and_question, requests_partners,
-                     says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
+from .intent import (addressed_to_the_assistant, another_thing, asks_about_a_partner, asks_about_firms, asks_for_companies,
+                     asks_for_contacts, asks_for_the_directory, courtesy, earlier_request, introduces_itself,
+                     names_only_conditions, narrows_the_list, need_parts, request_and_question, request_object,
+                     requests_partners, says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
 from .language import PHRASES, guess_language, phrase
 from .matcher import Conditions, conditions_named, to_match, wants
 from .places import place_filters, without_places

@@ -404,9 +404,9 @@ suggestion suggestions idea ideas advice tips suggerimento suggerimenti idee con
 sugestao sugestoes ideia ideias dica dicas conselho indicacao indicacoes alguma
 ola bom boa dia tarde gostaria gostariamos saber existem existe ha tem temos vcs voces poderia podem favor algum
 alguma alguns algumas tambem outra outras outro outros
-anyone anybody someone somebody qualcuno potrebbe potrebbero alguem indica indicam does are is existe existem
+anyone anybody someone somebody qualcuno potrebbe potrebbero alguem indica indicam does are is
 conseguem consegue conseguiriam riuscite riesci riuscireste
-interested interessar interessare interessati interessate interessados interessadas poderia
+interested interessar interessare interessati interessate interessados interessadas
 """.split())
 
 # A run of such words (and one- or two-letter ones: "me", "a", "ci") opening a message.
@@ -461,7 +461,6 @@ def _object_of(message: str) -> tuple[int, str]:
     while words and (fold(words[0]).strip(",.;:") in _LEAD_FILLER or fold(words[0]).startswith(COUNTRY_STEMS)):
         words.pop(0)
     return end, " ".join(words).strip(" ?.!;:,") or message.strip(" ?.!;:,")
-
 
 
 # --- what other firms seek --------------------------------------------------------------------
