@@ -255,6 +255,10 @@ def test_a_request_that_names_no_company_word_finds_its_object_and_partners(shar
     assert request_object("Who can supply forged flanges?") == "forged flanges"
     resp = shared_assistant.chat(ChatRequest(message="quem faz galvanização a fogo?"))
     assert resp.partners and resp.partners[0].company_id == "br-galvanoplastia-recife"
+    # Whether any firm does something asks for the firms only, however near the article its words are.
+    resp = shared_assistant.chat(ChatRequest(message="Any Italian company doing 3D metal printing?"))
+    assert resp.partners and resp.partners[0].company_id == "it-additive-bergamo"
+    assert {c.source_id for c in resp.citations} == {p.company_id for p in resp.partners}  # no article quotes
     # A trade asked with another verb ("who handles", "chi si occupa di", "quem trabalha com").
     assert request_object("Chi si occupa di manutenzione di pale eoliche?") == "manutenzione di pale eoliche"
     resp = shared_assistant.chat(ChatRequest(message="Chi si occupa di manutenzione di pale eoliche in Brasile?"))

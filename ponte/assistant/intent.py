@@ -91,14 +91,19 @@ def without_greeting(message: str) -> str:
 
 # "Is there a company that …?", "Vocês têm fornecedores de …?", "C'è un'azienda che …?": firms asked for.
 _ANY = re.compile(r"^\W*(?:is there|are there|do you have|have you got|existe|existem|ha|tem|voces tem|vcs tem|"
-                  r"c'?\s?e|ci sono|avete|hai)\s+(?:[^\W\d_]+(?:\s+|['’])){0,3}?" + _ASKS_FOR_COMPANIES.pattern.removeprefix(r"\b"))
+                  r"c'?\s?e|ci sono|avete|hai|any|qualche|algum|alguma)\s+(?:[^\W\d_]+(?:\s+|['’])){0,3}?" + _ASKS_FOR_COMPANIES.pattern.removeprefix(r"\b"))
+
+
+def asks_whether_any(message: str) -> bool:
+    """"Is there a company that …?", "Any Italian company doing …?": firms are all it asks for."""
+    return bool(_ANY.match(fold(without_greeting(message))))
 
 
 def requests_partners(message: str) -> bool:
     """A request for partners, or a question that asks which firms (or who) do something."""
     text = fold(without_greeting(message))
     return seeks_partners(message) or bool(_WHICH.match(text)) or bool(_WHO.match(text) and asks_for_companies(message)) \
-        or bool(_FAVOUR.search(text) and _ASKS_FOR_COMPANIES.search(text)) or bool(_ANY.match(text))
+        or bool(_FAVOUR.search(text) and _ASKS_FOR_COMPANIES.search(text)) or asks_whether_any(message)
 
 
 # A question about something (what, how, why …), not for firms: "What is the role of anchor companies?"
