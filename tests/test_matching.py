@@ -527,6 +527,11 @@ def test_a_follow_up_about_a_suggested_partner_gets_that_partners_profile(assist
     # "The first" is the first of the list, not the profile just shown.
     again = assistant.chat(ChatRequest(message="quais certificações tem a primeira?", conversation_id=cid))
     assert [p.company_id for p in again.partners] == [listed[0]]
+    # Certifications asked for and absent from the profile: the absence is said.
+    wagons = assistant.chat(ChatRequest(message="Cerchiamo un partner brasiliano per la manutenzione di carri merci"))
+    assert [p.company_id for p in wagons.partners][:1] == ["br-ferrovia"]
+    none = assistant.chat(ChatRequest(message="Che certificazioni ha la prima?", conversation_id=wagons.conversation_id))
+    assert "certificazioni: " + phrase("profile_none", "it") in none.answer
     # After a documents answer, a follow-up about sectors is still a documents question.
     doc = assistant.chat(ChatRequest(message="Qual é o objetivo do projeto MetalMec?"))
     resp = assistant.chat(ChatRequest(message="E quais setores ele abrange?", conversation_id=doc.conversation_id))

@@ -361,7 +361,7 @@ class ChatService:
             # "Which partners would suit Valvole Brescia?": that company's complementary partners.
             return self._partners_of(snap, company, message, lang)
         if named and not requests_partners(message):  # "Tell me about Bulloneria Lariana", "O que a Forgiati Orobici oferece?"
-            return self._profiles(snap, named, lang)
+            return self._profiles(snap, named, lang, message)
         both = request_and_question(message) if snap.companies else None
         if both is not None:
             return self._request_and_question(snap, *both, asker, lang)
@@ -377,7 +377,7 @@ class ChatService:
         suggested = self._suggested(snap, turns, listed=ordinal) if which is not None else []
         if which is not None and -len(suggested) <= which < len(suggested):
             # "Onde fica a segunda?" after partner suggestions: that partner's profile.
-            return self._profiles(snap, [suggested[which]], lang)
+            return self._profiles(snap, [suggested[which]], lang, message)
         earlier = earlier_request(message, history) if snap.companies else None
         if earlier is not None:
             # "And in Italy?" after a partner request: the same request, in this message's places,
@@ -523,7 +523,7 @@ class ChatService:
         return companies_listed(snap, last)
 
     @staticmethod
-    def _profiles(snap: Snapshot, positions: list[int], lang: str):
+    def _profiles(snap: Snapshot, positions: list[int], lang: str, message: str = ""):
         """The public profile of each company a message names, cited, and shown as its card: what
         it does, offers and seeks, where, and what it holds (never how to reach a person)."""
         lines, citations, cards = [phrase("profile_intro", lang)], [], []
@@ -533,7 +533,9 @@ class ChatService:
             lines.append(f"- {c.name} ({place}): “{clip(c.description, 300)}” [{n}]")
             details = [(phrase("profile_offers", lang), "; ".join(f"“{o}”" for o in c.offers)),
                        (phrase("profile_seeks", lang), "; ".join(f"“{x}”" for x in c.seeks)),
-                       (phrase("profile_certifications", lang), ", ".join(c.certifications)),
+                       # Asked for and absent, the absence is said ("quali certificazioni ha?").
+                       (phrase("profile_certifications", lang), ", ".join(c.certifications) or
+                        (phrase("profile_none", lang) if re.search(r"certifi", fold(message)) else "")),
                        (phrase("profile_sectors", lang), ", ".join(label(x, lang) for x in c.sectors))]
             said = [f"{field}: {text}" for field, text in details if text]
             lines.extend(f"  {line} [{n}]" for line in said)

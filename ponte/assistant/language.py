@@ -199,6 +199,8 @@ PHRASES = {
     "profile_offers": {"en": "offers", "it": "offre", "pt": "oferece"},
     "profile_seeks": {"en": "is looking for", "it": "cerca", "pt": "procura"},
     "profile_certifications": {"en": "certifications", "it": "certificazioni", "pt": "certificações"},
+    "profile_none": {"en": "none listed in its profile", "it": "nessuna indicata nel profilo",
+                     "pt": "nenhuma indicada no perfil"},
     "profile_sectors": {"en": "sectors", "it": "settori", "pt": "setores"},
     "in_country": {
         "en": "{n} in {country}",
