@@ -265,8 +265,10 @@ class ChatService:
 
     # --- partners ---------------------------------------------------------------------------
 
-    def partners(self, snap: Snapshot, reading: Reading, asker: str, lang: str,
-                 filters: Filters | None = None, whole: bool = True) -> list[Match]:
+    def partners(self, snap: Snapshot, reading: Reading, asker: str, lang: str, filters: Filters | None = None,
+                 whole: bool = True, wants_of: Conditions | None = None) -> list[Match]:
+        """The credible partners for what a message asks (`wants_of`: its conditions, when the caller
+        has read them already)."""
         # What the message seeks and what the asker says it makes, read once for the ranking and
         # for the credibility tests below.
         need = self.core.read_need(reading.text, reading.qvec)
@@ -277,7 +279,7 @@ class ChatService:
         # credible one above it, and the next ones unless they are partial fits. (A rule on the
         # score gap as well cut the right company in 3 of 133 needs of eval/match/cases.jsonl,
         # where it came second or third by a few hundredths.)
-        wants_of = conditions_named(snap, reading.text)
+        wants_of = wants_of or conditions_named(snap, reading.text)
         named = wants_of.certified
         # A firm that says what it makes ("siamo un'azienda che produce valvole") is met by firms
         # that seek it, judged as offers are; what else it asks for is judged without that account.
@@ -386,11 +388,7 @@ class ChatService:
             if (company := _sought_for(snap, earlier)) is not None:
                 return self._partners_of(snap, company, earlier, lang, where)
             request = without_places(earlier, keep_all=False) if where else earlier
-            partners = self.partners(snap, self.request(request), asker, lang, where)
-            if not partners:
-                return phrase("no_partners", lang), [], [], False
-            composed = self.core.answerer.compose(request, lang, [], partners)
-            return composed.answer, composed.citations, partners, True
+            return self._partner_reply(snap, request, asker, lang, where)
         reading = alone = self.read(snap, message, asker)
         thing = another_thing(message) if history and snap.companies else None
         before = next((h for h in reversed(history) if requests_partners(h)), None) if thing is not None else None
@@ -399,11 +397,9 @@ class ChatService:
             # "E de robôs de soldagem?" right after partners were suggested, and nothing the documents
             # hold: the same request for that thing ("Buscamos fornecedor de robôs de soldagem"),
             # where some firm fits; else the message is read as any other ("e os objetivos?").
-            request = before.replace(sought, thing, 1)
-            partners = self.partners(snap, self.request(request), asker, lang)
-            if partners:
-                composed = self.core.answerer.compose(request, lang, [], partners)
-                return composed.answer, composed.citations, partners, True
+            reply = self._partner_reply(snap, before.replace(sought, thing, 1), asker, lang)
+            if reply[2]:
+                return reply
         strangers = outside_knowledge(message, snap.vocabulary)
         # "Tell me more", "Conte mais": nothing of its own to look up, as "how does it work?".
         empty = says_nothing_of_its_own(message) or (talk is not None and talk.kind == "more")
@@ -433,7 +429,7 @@ class ChatService:
             # is not a request for them: "anchor bolts" were suggested instead of the answer.)
             wants_of = conditions_named(snap, message)
             only_conditions = wants_of.only
-            partners = self.partners(snap, alone, asker, lang)  # what this message asks for
+            partners = self.partners(snap, alone, asker, lang, wants_of=wants_of)  # what this message asks for
             if named and _LIKE.search(fold(message)):
                 # "Um fornecedor como a Valvole Brescia": the example is not a suggestion.
                 partners = [p for p in partners if snap.company_pos[p.company_id] not in named]
@@ -492,7 +488,11 @@ class ChatService:
             request, kept = earlier, _as_filters(now, rest)
         else:
             request, kept = rest, _as_filters(conditions_named(snap, earlier), earlier)
-        partners = self.partners(snap, self.request(request), asker, lang, kept)
+        return self._partner_reply(snap, request, asker, lang, kept)
+
+    def _partner_reply(self, snap: Snapshot, request: str, asker: str, lang: str, filters: Filters | None = None):
+        """A partner request answered with partners alone, or told that no profile meets it."""
+        partners = self.partners(snap, self.request(request), asker, lang, filters)
         if not partners:
             return phrase("no_partners", lang), [], [], False
         composed = self.core.answerer.compose(request, lang, [], partners)
