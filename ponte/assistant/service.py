@@ -270,7 +270,8 @@ class Assistant:
             parts = need_parts(what)
         clauses = list(zip(parts, self.encoder.queries(parts))) if len(parts) > 1 else None
         return self.matcher.for_need(snap, need, centred, k, filters, lang, lexical, raw=qvec, written=written,
-                                     # quoted without the places, which reasons name apart ("fica em …, como solicitado")
+                                     # quoted without the places, which reasons name apart ("fica em …, como solicitado"),
+                                     # but with its sectors: `what` drops them ("comparto navale e offshore" -> "e offshore")
                                      sought=without_own_product(request_object(without_places(own.rest if own else need), limit=10_000)),
                                      clauses=clauses,
                                      own=own and replace(own, vector=snap.center(own.vector, written)), own_raw=own and own.vector)
