@@ -259,6 +259,10 @@ def test_a_request_that_names_no_company_word_finds_its_object_and_partners(shar
     resp = shared_assistant.chat(ChatRequest(message="Any Italian company doing 3D metal printing?"))
     assert resp.partners and resp.partners[0].company_id == "it-additive-bergamo"
     assert {c.source_id for c in resp.citations} == {p.company_id for p in resp.partners}  # no article quotes
+    # So does a request put as a favour, though "partner … Brazil" is near the article's aims.
+    resp = shared_assistant.chat(ChatRequest(message="Can you recommend a partner for laser cutting of thick plates in Brazil?"))
+    assert resp.partners and resp.partners[0].company_id == "br-metalurgica-caruaru"
+    assert {c.source_id for c in resp.citations} == {p.company_id for p in resp.partners}
     # A trade asked with another verb ("who handles", "chi si occupa di", "quem trabalha com").
     assert request_object("Chi si occupa di manutenzione di pale eoliche?") == "manutenzione di pale eoliche"
     resp = shared_assistant.chat(ChatRequest(message="Chi si occupa di manutenzione di pale eoliche in Brasile?"))

@@ -24,8 +24,8 @@ from ..index.snapshot import Snapshot, offtopic_question_vectors
 from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
 from .answerer import Evidence, clip
 from .grounding import Support, offer_z, outside_knowledge
-from .intent import (addressed_to_the_assistant, another_thing, asks_about_a_partner, asks_about_firms, asks_for_companies,
-                     asks_for_contacts, asks_for_the_directory, asks_whether_any, courtesy, earlier_request, introduces_itself,
+from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, asks_about_a_partner, asks_about_firms,
+                     asks_for_companies, asks_for_contacts, asks_for_the_directory, asks_whether_any, courtesy, earlier_request, introduces_itself,
                      names_only_conditions, narrows_the_list, need_parts, request_and_question, request_object,
                      requests_partners, says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
 from .language import PHRASES, guess_language, phrase
@@ -444,9 +444,9 @@ class ChatService:
                 return phrase("no_partners", lang), [], [], False
 
         evidence: list[Evidence] = []
-        # A request for partners ("we are looking for…", or any partner question whose documents
-        # answer only weakly) is answered with partners, not with quotes.
-        partners_only = bool(partners) and (seeks_partners(message) or asks_whether_any(message)
+        # A request for partners ("we are looking for…", "can you recommend a partner for…", or any
+        # partner question whose documents answer only weakly) is answered with partners, not quotes.
+        partners_only = bool(partners) and (seeks_partners(message) or asks_whether_any(message) or asks_a_favour(message)
                                             or reading.support.score < STRONG_EVIDENCE or only_conditions)
         if grounded_docs and not partners_only:
             evidence = self._quotes(snap, reading, message, asker)

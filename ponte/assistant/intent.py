@@ -99,11 +99,17 @@ def asks_whether_any(message: str) -> bool:
     return bool(_ANY.match(fold(without_greeting(message))))
 
 
+def asks_a_favour(message: str) -> bool:
+    """"Can you recommend a partner for …?", "Pode indicar um fornecedor de …?": firms are all it asks for."""
+    text = fold(without_greeting(message))
+    return bool(_FAVOUR.search(text) and _ASKS_FOR_COMPANIES.search(text))
+
+
 def requests_partners(message: str) -> bool:
     """A request for partners, or a question that asks which firms (or who) do something."""
     text = fold(without_greeting(message))
     return seeks_partners(message) or bool(_WHICH.match(text)) or bool(_WHO.match(text) and asks_for_companies(message)) \
-        or bool(_FAVOUR.search(text) and _ASKS_FOR_COMPANIES.search(text)) or asks_whether_any(message)
+        or asks_a_favour(message) or asks_whether_any(message)
 
 
 # A question about something (what, how, why …), not for firms: "What is the role of anchor companies?"
