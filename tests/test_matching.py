@@ -779,6 +779,10 @@ def test_a_firm_that_wants_to_export_gets_the_firms_abroad_that_seek_what_it_mak
 
     assert names_nothing_sought("e queremos exportar nossos serviços para a Itália. Quem pode nos ajudar?")
     assert not names_nothing_sought("e queremos comprar serviços de usinagem")
+    # A distributor or reseller is a partner, as a supplier is, not a thing sought, in each language.
+    for request in ("We are looking for a distributor in Brazil", "Cerchiamo un distributore in Brasile",
+                    "Procuramos distribuidores na Itália", "Cerchiamo rivenditori in Brasile"):
+        assert names_nothing_sought(request), request
 
 
 def test_the_export_self_descriptions_get_the_firms_that_seek_their_product(shared_assistant):

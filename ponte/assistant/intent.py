@@ -12,11 +12,12 @@ from .places import COUNTRY_STEMS, places_named, without_places  # a country in 
 _ASKS_FOR_COMPANIES = re.compile(
     r"\b("
     r"partners?|suppliers?|vendors?|customers?|clients?|compan(?:y|ies)|firms?|manufacturers?|makers?|"
-    r"subcontractors?|contractors?|producers?|distributors?|fabricators?|workshops?|labs?|laborator(?:y|ies)|"
-    r"laboratori[oa]?|laboratorios?|"
+    r"subcontractors?|contractors?|producers?|distributors?|resellers?|dealers?|fabricators?|workshops?|labs?|"
+    r"laborator(?:y|ies)|laboratori[oa]?|laboratorios?|"
     r"fornitor[ei]|subfornitor[ei]|client[ei]|aziend[ae]|impres[ae]|dit(?:ta|te)|produttor[ei]|costruttor[ei]|"
-    r"terzist[ai]|officin[ae]|"
+    r"distributor[ei]|rivenditor[ei]|terzist[ai]|officin[ae]|"
     r"parceir[oa]s?|fornecedor(?:es|a|as)?|clientes?|empresas?|fabricantes?|prestador(?:es)?|"
+    r"distribuidor(?:es|a|as)?|revendedor(?:es|a|as)?|"
     r"subcontratad[oa]s?|terceirizad[oa]s?|fabric(?:a|as)|usinagens?|"
     # "Who can supply …?", "chi fa …?", "quem fabrica …?", "qualcuno che …", "alguém que …": a firm
     # asked for without naming one.
