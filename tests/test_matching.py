@@ -536,6 +536,18 @@ def test_a_follow_up_about_a_suggested_partner_gets_that_partners_profile(assist
     assert [p.company_id for p in wagons.partners][:1] == ["br-ferrovia"]
     none = assistant.chat(ChatRequest(message="Che certificazioni ha la prima?", conversation_id=wagons.conversation_id))
     assert "certificazioni: " + phrase("profile_none", "it") in none.answer
+    # A lone ordinal asks about that partner; one past the list is told which ones there are
+    # (before, "E a terceira?" was matched as a request for "terceira", and "E la seconda?" declined).
+    laser = assistant.chat(ChatRequest(message="Procuro fornecedor de corte a laser"))
+    shown = [p.company_id for p in laser.partners]
+    assert len(shown) == 2
+    past = assistant.chat(ChatRequest(message="E a terceira?", conversation_id=laser.conversation_id))
+    assert past.partners == [] and past.citations == [] and "duas empresas" in past.answer
+    assert all(assistant.company(cid).name.rstrip(".") in past.answer for cid in shown)
+    back = assistant.chat(ChatRequest(message="E a segunda?", conversation_id=laser.conversation_id))
+    assert [p.company_id for p in back.partners] == [shown[1]]
+    other = assistant.chat(ChatRequest(message="And the second one?", conversation_id=wagons.conversation_id))
+    assert [p.company_id for p in other.partners] == [p.company_id for p in wagons.partners][1:2]
     # After a documents answer, a follow-up about sectors is still a documents question.
     doc = assistant.chat(ChatRequest(message="Qual é o objetivo do projeto MetalMec?"))
     resp = assistant.chat(ChatRequest(message="E quais setores ele abrange?", conversation_id=doc.conversation_id))

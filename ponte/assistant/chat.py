@@ -28,7 +28,7 @@ from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, a
                      asks_for_companies, asks_for_contacts, asks_for_the_directory, asks_whether_any, courtesy, earlier_request, introduces_itself,
                      names_only_conditions, narrows_the_list, need_parts, request_and_question, request_object,
                      requests_partners, says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
-from .language import PHRASES, guess_language, phrase
+from .language import PHRASES, guess_language, phrase, said_together
 from .matcher import Conditions, conditions_named, to_match, wants
 from .places import place_filters, without_places
 from .vocabulary import label
@@ -380,6 +380,9 @@ class ChatService:
         if which is not None and -len(suggested) <= which < len(suggested):
             # "Onde fica a segunda?" after partner suggestions: that partner's profile.
             return self._profiles(snap, [suggested[which]], lang, message)
+        if ordinal and suggested:
+            # "E a terceira?" where two were suggested: which ones there are, not "no evidence".
+            return self._only_suggested(snap, suggested, lang), [], [], False
         earlier = earlier_request(message, history) if snap.companies else None
         if earlier is not None:
             # "And in Italy?" after a partner request: the same request, in this message's places,
@@ -499,6 +502,18 @@ class ChatService:
         return composed.answer, composed.citations, partners, True
 
     @staticmethod
+    def _only_suggested(snap: Snapshot, suggested: list[int], lang: str) -> str:
+        """"E a terceira?" where fewer were suggested: the ones there are, by name."""
+        counts = {"en": ["one company", "two companies", "three companies"],
+                  "it": ["un'azienda", "due aziende", "tre aziende"],
+                  "pt": ["uma empresa", "duas empresas", "três empresas"]}[lang]
+        pronouns = {"en": ("it", "them"), "it": ("essa", "esse"), "pt": ("ela", "elas")}[lang]
+        n = len(suggested)
+        names = said_together([snap.companies[pos].name for pos in suggested], lang)
+        return phrase("only_suggested", lang, count=counts[min(n, 3) - 1], names=names.rstrip("."),
+                      pronoun=pronouns[n > 1])
+
+    @staticmethod
     def _directory(snap: Snapshot, message: str, lang: str) -> str:
         """"Which companies are in the database?": how many profiles there are (where the message
         names a place, there), in which countries and sectors, and how to ask for the ones that fit."""
@@ -516,8 +531,9 @@ class ChatService:
     def _suggested(snap: Snapshot, turns: list[dict], listed: bool) -> list[int]:
         """The companies the last reply suggested, in its order (their lines start "- Name ("); with
         `listed`, of the last reply that listed partners rather than showed one profile: "the
-        second" after a look at the first is the second of that list."""
-        profile = tuple(PHRASES["profile_intro"].values())
+        second" after a look at the first (or after being told there is no third) is the second of
+        that list."""
+        profile = tuple(PHRASES["profile_intro"].values()) + tuple(t.split("{", 1)[0] for t in PHRASES["only_suggested"].values())
         last = next((t["text"] for t in reversed(turns) if t["role"] == "assistant"
                      and not (listed and t["text"].startswith(profile))), "")
         return companies_listed(snap, last)

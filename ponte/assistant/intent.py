@@ -250,6 +250,9 @@ _PROFILE_FIELD = re.compile(
     r"seek\w*|looking|cerca\w*|procura\w*|employees?|dipendent\w*|funcionari\w*|"
     r"sectors?|settor\w*|setor\w*|website|sito|site|"
     r"more about|tell me more|details?|dettagli\w*|detalhes|di piu|mais sobre|saber mais)\b")
+# What may stand beside a lone ordinal in such a follow-up ("and what about the second one?").
+_AND_THE = frozenset("""and what about how the one company firm e ed cosa che di del della la il lo l quella quello
+    azienda ditta sobre da do de a o aquela aquele empresa""".split())
 _THAT_ONE = re.compile(r"\b(?:this|that|questa|questo|quella|quello|essa|esta|este|essa|esse|aquela|aquele)\s+"
                        r"(?:company|firm|one|supplier|azienda|impresa|ditta|fornitore|empresa|fornecedor)\b|"
                        r"\b(?:it|they|them|its|their)\b")
@@ -281,6 +284,11 @@ def asks_about_a_partner(message: str) -> tuple[int | None, bool]:
     with an ordinal: "Onde fica a segunda?" (1, True), "tell me more about that company" (0, False),
     anything else (None, False)."""
     folded = fold(message)
+    words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in _AND_THE]
+    if len(words) == 1:  # "E la seconda?", "And the third one?", "E sobre a terceira?"
+        for which, ordinal in _ORDINALS.items():
+            if ordinal.fullmatch(words[0]):
+                return which, True
     if len(folded.split()) > 12 or not _PROFILE_FIELD.search(folded):
         return None, False
     for which, ordinal in _ORDINALS.items():

@@ -212,6 +212,11 @@ PHRASES = {
         "it": "Non ho trovato nella base di conoscenza alcun profilo aziendale adatto a questa richiesta.",
         "pt": "Não encontrei na base de conhecimento nenhum perfil de empresa que atenda a este pedido.",
     },
+    "only_suggested": {
+        "en": "I suggested only {count}: {names}. Ask me about {pronoun} by name or by position.",
+        "it": "Ho suggerito solo {count}: {names}. Chiedetemi pure di {pronoun} per nome o per posizione.",
+        "pt": "Sugeri apenas {count}: {names}. Pergunte sobre {pronoun} pelo nome ou pela posição.",
+    },
     "offers_for_need": {
         "en": "offers “{offer}”, which answers the need “{need}”",
         "it": "offre “{offer}”, che risponde all'esigenza “{need}”",
