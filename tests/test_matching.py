@@ -546,6 +546,10 @@ def test_a_follow_up_about_a_suggested_partner_gets_that_partners_profile(assist
     assert all(assistant.company(cid).name.rstrip(".") in past.answer for cid in shown)
     back = assistant.chat(ChatRequest(message="E a segunda?", conversation_id=laser.conversation_id))
     assert [p.company_id for p in back.partners] == [shown[1]]
+    # "Which of them are certified?" names none: the profiles of those that hold any, which show them.
+    held = assistant.chat(ChatRequest(message="Quais delas têm certificação?", conversation_id=laser.conversation_id))
+    certified = [cid for cid in shown if assistant.company(cid).certifications]
+    assert certified and [p.company_id for p in held.partners] == certified and "certificações: " in held.answer
     other = assistant.chat(ChatRequest(message="And the second one?", conversation_id=wagons.conversation_id))
     assert [p.company_id for p in other.partners] == [p.company_id for p in wagons.partners][1:2]
     # After a documents answer, a follow-up about sectors is still a documents question.

@@ -24,8 +24,9 @@ from ..index.snapshot import Snapshot, offtopic_question_vectors
 from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
 from .answerer import Evidence, clip
 from .grounding import Support, offer_z, outside_knowledge
-from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, asks_about_a_partner, asks_about_firms,
-                     asks_for_companies, asks_for_contacts, asks_for_the_directory, asks_whether_any, courtesy, earlier_request, introduces_itself,
+from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, asks_about_a_partner,
+                     asks_about_certification, asks_about_firms, asks_for_companies, asks_for_contacts,
+                     asks_for_the_directory, asks_whether_any, courtesy, earlier_request, introduces_itself,
                      names_only_conditions, narrows_the_list, need_parts, request_and_question, request_object,
                      requests_partners, says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
 from .language import PHRASES, guess_language, phrase, said_together
@@ -373,6 +374,11 @@ class ChatService:
         among = narrows_the_list(message) if history and snap.companies else None
         earlier = next((h for h in reversed(history) if requests_partners(h)), None) if among is not None else None
         if earlier is not None:
+            if asks_about_certification(among) and conditions_named(snap, among).certified is None:
+                # "Which of them are certified?": the profiles of those suggested that list any
+                # certification, which they show (a certification named narrows the request below).
+                held = [pos for pos in self._suggested(snap, turns, listed=True) if snap.companies[pos].certifications]
+                return self._profiles(snap, held, lang, among) if held else (phrase("none_certified", lang), [], [], False)
             # "Which of them make valves?", "quais delas ficam em Pernambuco?" after partner suggestions.
             return self._narrowed(snap, earlier, among, asker, lang)
         which, ordinal = asks_about_a_partner(message) if history else (None, False)

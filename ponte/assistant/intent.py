@@ -279,6 +279,12 @@ def narrows_the_list(message: str) -> str | None:
     return rest[verb.end():] if verb and len(fold(rest)) == len(rest) else rest
 
 
+def asks_about_certification(text: str) -> bool:
+    """Whether a text asks about certifications ("which of them are certified?", "quais delas têm
+    certificação?"), named or not."""
+    return bool(re.search(r"\b(?:certifi|accredit|acreditad|credenciad)", fold(text)))
+
+
 def asks_about_a_partner(message: str) -> tuple[int | None, bool]:
     """Which of the partners just suggested a short follow-up asks about, and whether it said so
     with an ordinal: "Onde fica a segunda?" (1, True), "tell me more about that company" (0, False),

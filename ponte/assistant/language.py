@@ -212,6 +212,11 @@ PHRASES = {
         "it": "Non ho trovato nella base di conoscenza alcun profilo aziendale adatto a questa richiesta.",
         "pt": "Não encontrei na base de conhecimento nenhum perfil de empresa que atenda a este pedido.",
     },
+    "none_certified": {
+        "en": "None of the companies I suggested lists a certification in its profile.",
+        "it": "Nessuna delle aziende che ho suggerito indica una certificazione nel suo profilo.",
+        "pt": "Nenhuma das empresas que sugeri indica uma certificação no seu perfil.",
+    },
     "only_suggested": {
         "en": "I suggested only {count}: {names}. Ask me about {pronoun} by name or by position.",
         "it": "Ho suggerito solo {count}: {names}. Chiedetemi pure di {pronoun} per nome o per posizione.",
