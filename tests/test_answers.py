@@ -53,6 +53,10 @@ def test_an_acronym_of_the_knowledge_base_is_answered_and_an_unknown_one_is_not(
     assert resp.grounded and "Priority Theme Areas" in resp.answer
     resp = shared_assistant.chat(ChatRequest(message="What does GDP stand for?"))
     assert not resp.grounded and resp.citations == []
+    # A question that is only a name is near nothing in meaning: the sentence that names it is
+    # quoted alone (two unrelated sentences of the article were quoted beside it).
+    resp = shared_assistant.chat(ChatRequest(message="O que é o SEBRAE?"))
+    assert resp.grounded and resp.answer.count("“") == 1 and "(SEBRAE)" in resp.answer
 
 
 def test_every_citation_number_maps_to_a_citation(shared_assistant):
