@@ -806,6 +806,33 @@ def test_the_export_self_descriptions_get_the_firms_that_seek_their_product(shar
     assert result["overall"]["hit@1"] >= 0.8 and result["overall"]["chat_suggests_right_partner"] >= 0.8, result["failures"]
 
 
+def test_a_firm_said_by_where_it_stands_or_by_what_it_needs_is_read(shared_assistant):
+    from ponte.assistant.intent import names_nothing_sought, own_offer, seeks_partners
+
+    # What one has in a place is what the firm is; its kind of site is not what it makes.
+    assert own_offer("Temos uma fundição em Caruaru e queremos fornecer peças para a indústria automotiva italiana.") == \
+        ("fundição", "e queremos fornecer peças para a indústria automotiva italiana")
+    assert own_offer("Abbiamo una piccola fabbrica di anodi sacrificali a Lecco e vogliamo fornire installatori in Brasile.")[0] \
+        == "anodi sacrificali"
+    assert own_offer("We have an epoxy resin plant in Bergamo and want to supply blade repairers in Brazil.")[0] == "epoxy resin"
+    assert own_offer("Sono il titolare di una piccola carpenteria a Bergamo, ci interessa lavorare nel settore eolico "
+                     "in Brasile. Con chi potremmo collaborare?")[0] == "piccola carpenteria"
+    for message in ("We have a problem in Recife with corrosion, who can help?", "Abbiamo una domanda a Milano",
+                    "We have a meeting in two weeks"):
+        assert own_offer(message) is None, message
+    # What it wants to supply is its own, not what it seeks.
+    assert names_nothing_sought("and we want to supply parts") and not names_nothing_sought("and we want to buy parts")
+    # The firm as the subject of a need is a search.
+    for message in ("Our shipyard in Suape needs marine electrical panels and onboard automation.",
+                    "La nostra officina ha bisogno di lamiere tagliate al laser.",
+                    "Nosso estaleiro precisa de quadros elétricos navais."):
+        assert seeks_partners(message), message
+    resp = shared_assistant.chat(ChatRequest(message="Our shipyard in Suape needs marine electrical panels and onboard automation."))
+    assert resp.partners and resp.partners[0].company_id in {"it-navaltech-lecco", "it-marinetronica-como"}
+    result = run_eval(shared_assistant, ROOT / "eval" / "match" / "self-3.jsonl")
+    assert result["overall"]["hit@1"] >= 0.8 and result["overall"]["chat_suggests_right_partner"] >= 0.8, result["failures"]
+
+
 @pytest.mark.parametrize("text, parts", [
     ("CNC machining and hot-dip galvanizing", ["CNC machining", "hot-dip galvanizing"]),
     ("usinagem CNC, galvanização a fogo e pintura industrial", ["usinagem CNC", "galvanização a fogo", "pintura industrial"]),

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from ..index.lexical import STOPWORDS, fold
 from .places import COUNTRY_STEMS, places_named, without_places  # a country in a lead ("uma empresa italiana que…") is where, not what
+from .vocabulary import without_sectors
 
 # Nouns for companies and roles in a supply chain, in the three languages (accent-folded).
 # "partnership"/"parceria"/"partenariato" are about the programme, not a request for firms.
@@ -43,7 +44,12 @@ _SEEKING = re.compile(
     r"\b(we(?:'re| are)? (?:looking|searching) for|i(?:'m| am)? (?:looking|searching) for|we need|i need|"
     r"(?:^|(?<=[.!?] ))(?:looking|searching) for|"  # the subject dropped: "Looking for a partner to …"
     r"procur(?:o|a|amos)|precis(?:o|a|amos)|preciso de|buscamos|busco|(?:estamos|estou) (?:buscando|procurando|a procura)|"
-    r"cerc(?:o|hiamo)|(?:stiamo|sto) cercando|abbiamo bisogno|ho bisogno)\b"
+    r"cerc(?:o|hiamo)|(?:stiamo|sto) cercando|abbiamo bisogno|ho bisogno|"
+    # the firm as the subject: "our shipyard in Suape needs …", "la nostra officina ha bisogno di …",
+    # "nosso estaleiro precisa de …"
+    r"(?:our|my|(?:il |la )?(?:nostr[oa]|mi[oa])|(?:o |a )?(?:noss[oa]|meu|minha))\s+(?:[a-z'-]+\s+){1,4}?"
+    r"(?:needs|requires|is looking for|is seeking|seeks|ha bisogno|necessita|richiede|sta cercando|"
+    r"precisa|procura|busca|necessita|requer|esta procurando|esta buscando))\b"
 )
 
 
@@ -313,8 +319,11 @@ def introduces_itself(message: str) -> bool:
     if found is None:
         return False
     rest = fold(found[1])
-    # "… Quem pode nos ajudar?": a question that names nothing asks for partners too.
-    return "?" not in rest or bool(_ASKS_FOR_COMPANIES.search(rest) or _SEEKING.search(rest)) or names_nothing_sought(rest)
+    # "… Quem pode nos ajudar?": a question that names nothing asks for partners too, nor does one
+    # that names only where or in which sector ("… lavorare nel settore eolico in Brasile. Con chi
+    # potremmo collaborare?").
+    return "?" not in rest or bool(_ASKS_FOR_COMPANIES.search(rest) or _SEEKING.search(rest)) or \
+        names_nothing_sought(without_sectors(without_places(found[1])))
 
 
 # Messages that are only conversation: greetings, thanks, agreement, a call for help.
@@ -432,7 +441,8 @@ ola bom boa dia tarde gostaria gostariamos saber existem existe ha tem temos vcs
 alguma alguns algumas tambem outra outras outro outros
 anyone anybody someone somebody qualcuno potrebbe potrebbero alguem indica indicam does are is
 conseguem consegue conseguiriam riuscite riesci riuscireste
-interested interessar interessare interessati interessate interessados interessadas
+interested interessar interessare interessati interessate interessados interessadas interessa interesse
+potremmo potremo possiamo podemos poderiamos podiamos
 """.split())
 
 # A run of such words (and one- or two-letter ones: "me", "a", "ci") opening a message.
@@ -574,6 +584,9 @@ _WANTS = r"(?:needs?|seeks?|wants?|requires?|has|have|cerca\w*|serve|servono|vuo
 _NOT_WHAT = (r"(?:and|e|ed|that|which|who|che|que|from|in|of|di|da|de|do|dos|das|della|del|em|no|na|with|con|com|"
              r"based|located|looking|interested|cerc\w*|procur\w*|busc\w*|company|firm|business|empresa|azienda|"
              r"impresa|ditta|partner|parceir\w*)")
+# What one has that is not a firm ("we have a problem in Recife", "abbiamo una domanda").
+_NOT_A_FIRM = (r"(?:problems?|issues?|questions?|doubts?|needs?|requests?|difficult\w*|problem[ai]|domand[ae]|dubbi?|"
+               r"esigenz[ae]|richiest[ae]|bisogno|difficolta|duvidas?|pergunta|necessidade|pedido|dificuldade)")
 _OWN_OFFER = [
     # "we are a company from Bergamo that produces …", "siamo un'azienda che produce …", "somos uma escola que forma …"
     re.compile(rf"\b{_SELF}\b{_GAP}{{0,60}}?\b(?:that|which|who|che|que)\s+{_MAKES}\s+(?P<x>.+)"),
@@ -596,6 +609,12 @@ _OWN_OFFER = [
     # "somos uma empresa de manutenção industrial", "siamo un'azienda di stampaggio" (not "… di Brescia")
     re.compile(rf"\b{_SELF}\s+(?:an?|un|una|un'|uma?)\s*(?:company|firm|business|empresa|azienda|impresa|ditta)\s+"
                r"(?:of|in|di|del|della|dei|delle|de|da|do|dos|das)\s+(?P<x>.+)"),
+    # "we have a foundry in Caruaru", "abbiamo una fonderia a Lecco", "sono il titolare di una piccola
+    # carpenteria a Bergamo": what the firm is, told by where it stands (a place follows, see `own_offer`)
+    re.compile(r"\b(?:we (?:have|own|run|operate)|abbiamo|possediamo|gestiamo|temos|possuimos|administramos|"
+               r"(?:i am|i'm|sono|sou) (?:the |il |la |o |a )?(?:owner|co-owner|titolare|proprietari[oa]|dono|dona|"
+               r"soci[oa]|fondat(?:ore|rice)|founder|fundador[a]?) (?:of|di|de|da|do))\s+"
+               rf"(?:(?:an?|una?|uma?|um)\s+|un')(?!{_NOT_A_FIRM}\b)(?P<firm>[^.,;:!?]{{3,80}})"),
     # "siamo una carpenteria metallica di Brescia", "somos uma metalúrgica de Caruaru": what the firm is
     re.compile(rf"\b{_SELF}\s+(?:una|uno|uma|un'|un|um|an|a)\b\s*(?P<x>(?:(?!{_NOT_WHAT}\b)[^\W\d_][\w'-]*\s*){{1,4}})"),
 ]
@@ -615,8 +634,21 @@ _WRITER = re.compile(r"^\W*(?:(?:hello|hi|good morning|buongiorno|buonasera|salv
 
 # What a firm says it wants to do ("e queremos exportar para a Itália", "vorremmo entrare nel mercato
 # brasiliano"): part of its request, as much as a question is.
-_DESIRE = re.compile(r"\b(?:we want|we would like|we'd like|we wish|we plan|we aim|vogliamo|vorremmo|desideriamo|"
-                     r"intendiamo|puntiamo|queremos|gostariamos|desejamos|pretendemos|planejamos)\b")
+_DESIRE = re.compile(r"\b(?:we want|we would like|we'd like|we wish|we plan|we aim|we are interested|we're interested|"
+                     r"vogliamo|vorremmo|desideriamo|intendiamo|puntiamo|ci interessa|ci interesserebbe|siamo interessati|"
+                     r"queremos|gostariamos|desejamos|pretendemos|planejamos|temos interesse|estamos interessados)\b")
+
+
+# The kind of site a firm is, around what it makes ("small factory of …", "… plant").
+_FIRM_KIND = re.compile(r"(?:(?:small|little|piccol[ao]|pequen[ao])\s+)?(?:factory|plant|fabbrica|stabilimento|fabrica|"
+                        r"usina)\s+(?:of|for|di|per|de|da|do|para)\s+")
+_FIRM_KIND_END = re.compile(r"\s+(?:factory|plant|facility)$")
+_STANDS = re.compile(r"\s(?:in|at|a|em|na|no|nel|nella|di|de|da|do)\s+(?P<place>[^\W\d_]+)")
+
+
+def _a_place(message: str, start: int, word: str) -> bool:
+    """Whether a word names a place: one of the partnership's, or a name ("em Caruaru", "a Torino")."""
+    return any(places_named(word)) or message[start:start + 1].isupper()
 
 
 @lru_cache(maxsize=4096)  # a chat turn asks it of one message several times (intent, ranking, credibility)
@@ -631,18 +663,33 @@ def own_offer(message: str) -> tuple[str, str] | None:
         m = pattern.search(folded)
         if not m:
             continue
-        start = m.start("x")
-        end = _OWN_END.search(folded, start)
-        stop = min(end.start() if end else len(folded), m.end("x"))
+        if "firm" in pattern.groupindex:
+            # "abbiamo una fonderia di alluminio a Cremona": the firm is what comes before where it stands.
+            where = next((w for w in _STANDS.finditer(folded, m.start("firm"), m.end("firm"))
+                          if _a_place(message, w.start("place"), w.group("place"))), None)
+            if where is None:
+                continue
+            start, stop = m.start("firm"), where.start()
+            after = stop
+            # "una piccola fabbrica di anodi sacrificali", "an epoxy resin plant": what it makes.
+            kind = _FIRM_KIND.match(folded, start, stop)
+            start = kind.end() if kind and kind.end() < stop else start
+            stop = start + len(_FIRM_KIND_END.sub("", folded[start:stop].rstrip()))
+            if not 1 <= len(folded[start:stop].split()) <= 4:
+                continue
+        else:
+            start = m.start("x")
+            end = _OWN_END.search(folded, start)
+            stop = min(end.start() if end else len(folded), m.end("x"))
+            # The rest after all the pattern read ("we are a machining *shop* in Monza …" goes on after "shop").
+            after = m.end() if m.end("x") < m.end() else stop
         offer = message[start:stop].strip(" ,;:-")
         # What is left once places are gone must name something ("un'azienda di Brescia" names none).
         if not re.search(r"[^\W\d_]{3,}", without_places(offer, keep_all=False)):
             continue
-        # The rest after all the pattern read ("we are a machining *shop* in Monza …" goes on after "shop").
-        after = m.end() if m.end("x") < m.end() else stop
         # Where the firm is ("… di Brescia e cerchiamo clienti in Brasile") is not where it wants partners.
         home = _HOME.match(folded, after)
-        if home and any(places_named(home.group("place"))):
+        if home and _a_place(message, home.start("place"), home.group("place")):
             after = home.end()
         rest = " ".join((message[:m.start()] + " " + message[after:]).strip(" ,;:.").split())
         # "… and need a foundry": the request keeps its subject, so its lead reads as one.
@@ -668,6 +715,8 @@ _GENERIC_SOUGHT = re.compile(
     r"sell|vendere|vender|enter|entrare|entrar|markets?|mercat[oi]|mercados?|expand|espandere|espanderci|expandir|"
     # to try one's product with firms is to find them: "queremos fazer pilotos com fábricas italianas"
     r"pilots?|pilot projects?|piloti|progetti pilota|pilotos?|projetos? pilotos?|fazer|fare|run|"
+    # to work in a sector or with firms is to find them: "ci interessa lavorare nel settore eolico"
+    r"work|working|lavorare|trabalhar|"
     # what is left of a lead once "we are looking for" lost its "we"
     r"looking|searching|seeking|seek|want|wants|are|and|vogliamo|queremos|estamos|stiamo)\b")
 
@@ -694,12 +743,18 @@ def need_parts(sought: str) -> list[str]:
 # The asker's own products or services ("exportar nossos serviços"): what it offers, not what it seeks.
 _OURS = re.compile(r"\b(?:our|nostr[aoie]|noss[ao]s?)\s+(?:products?|services?|solutions?|prodott[oi]|serviz[io]|"
                    r"soluzion[ei]|produtos?|servicos?|solucoes|solucao)\b")
+# What the asker wants to supply or sell is its own too ("queremos fornecer peças para a indústria
+# automotiva", "vogliamo vendere i nostri getti in Brasile"): the verb and its object, up to the
+# word that says to whom or where.
+_OUR_GOODS = re.compile(r"\b(?:supply|sell|export|offer|provide|fornire|vendere|esportare|offrire|fornecer|vender|"
+                        r"exportar|oferecer)\s+(?:[a-z'-]+(?:\s+|$)){0,3}?(?=(?:to|for|in|into|on|abroad|al|alla|alle|ai|agli|"
+                        r"allo|a|per|nel|nella|in|all'estero|para|ao|aos|as|no|na|em)\b|$)")
 
 
 def names_nothing_sought(text: str) -> bool:
     """Whether a request names nothing but partners, customers or the like ("Cerchiamo partner.",
     "and we are looking for new customers")."""
-    folded = _GENERIC_SOUGHT.sub(" ", _ASKS_FOR_COMPANIES.sub(" ", _SEEKING.sub(" ", _OURS.sub(" ", fold(text)))))
+    folded = _GENERIC_SOUGHT.sub(" ", _ASKS_FOR_COMPANIES.sub(" ", _SEEKING.sub(" ", _OURS.sub(" ", _OUR_GOODS.sub(" ", fold(text))))))
     words = [w for w in re.findall(r"[^\W\d_]+", folded)
              if w not in _LEAD_FILLER and w not in STOPWORDS and len(w) >= 3
              and not w.startswith(COUNTRY_STEMS) and w not in _CONVERSATIONAL]
