@@ -829,6 +829,20 @@ def test_a_firm_said_by_where_it_stands_or_by_what_it_needs_is_read(shared_assis
         assert seeks_partners(message), message
     resp = shared_assistant.chat(ChatRequest(message="Our shipyard in Suape needs marine electrical panels and onboard automation."))
     assert resp.partners and resp.partners[0].company_id in {"it-navaltech-lecco", "it-marinetronica-como"}
+    # The trade of the firm one works at; a greeting or "contacts of" is no part of what is sought.
+    assert own_offer("Olá! Trabalho numa empresa de manutenção industrial em Suape. Vocês conhecem empresas "
+                     "italianas de robótica?")[0] == "manutenção industrial em Suape"
+    assert own_offer("Sono di un'azienda di Brescia") is None
+    from ponte.assistant.intent import request_object
+
+    assert request_object("Ciao, avete contatti di aziende brasiliane che fanno manutenzione di pale eoliche?") == \
+        "fanno manutenzione di pale eoliche"
+    # A sector of plants asked for by a firm that says what it makes: only firms of that sector, and
+    # where none credibly seeks the product, the closest of them, each said to be a partial fit.
+    resp = shared_assistant.chat(ChatRequest(message="Hi, I'm Marco from a Milan engineering firm. We design automation "
+                                                     "for car assembly lines. Any Brazilian automotive plants we could work with?"))
+    assert resp.partners and all("automotive" in p.sectors and p.country == "BR" for p in resp.partners)
+    assert all(p.reasons[0].startswith("a partial fit") for p in resp.partners)
     result = run_eval(shared_assistant, ROOT / "eval" / "match" / "self-3.jsonl")
     assert result["overall"]["hit@1"] >= 0.8 and result["overall"]["chat_suggests_right_partner"] >= 0.8, result["failures"]
 

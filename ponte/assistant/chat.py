@@ -308,6 +308,11 @@ class ChatService:
         credible = [m for m in found
                     if (named is not None and named[snap.company_pos[m.company_id]])
                     or credible_offer(snap.company_pos[m.company_id])]
+        if not credible and own is not None and own.generic and wants_of.in_sector is not None:
+            # "We design automation … Any Brazilian automotive plants we could work with?": where no
+            # firm of that sector credibly seeks the product, the firms of that sector (and place)
+            # are the answer, each called a partial fit with what it seeks closest to the product.
+            return [m for m in found if np.isfinite(m.score)][:PARTNERS_IN_CHAT]
         shown = credible[:1] + [m for m in credible[1:] if m.fit != "partial"]
         parts = need_parts(need[1]) if whole and own is None and 0 < len(shown) < PARTNERS_IN_CHAT else []
         if parts:

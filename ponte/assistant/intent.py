@@ -14,6 +14,7 @@ _ASKS_FOR_COMPANIES = re.compile(
     r"\b("
     r"partners?|suppliers?|vendors?|customers?|clients?|compan(?:y|ies)|firms?|manufacturers?|makers?|"
     r"subcontractors?|contractors?|producers?|distributors?|resellers?|dealers?|fabricators?|workshops?|labs?|"
+    r"plants|factories|stabilimenti|"
     r"laborator(?:y|ies)|laboratori[oa]?|laboratorios?|"
     r"fornitor[ei]|subfornitor[ei]|client[ei]|aziend[ae]|impres[ae]|dit(?:ta|te)|produttor[ei]|costruttor[ei]|"
     r"distributor[ei]|rivenditor[ei]|terzist[ai]|officin[ae]|"
@@ -443,6 +444,7 @@ anyone anybody someone somebody qualcuno potrebbe potrebbero alguem indica indic
 conseguem consegue conseguiriam riuscite riesci riuscireste
 interested interessar interessare interessati interessate interessados interessadas interessa interesse
 potremmo potremo possiamo podemos poderiamos podiamos
+hi hey ciao ola oi contacts contact contatti contatto contatos contato
 """.split())
 
 # A run of such words (and one- or two-letter ones: "me", "a", "ci") opening a message.
@@ -556,8 +558,8 @@ _SELF = (r"(?:we(?: are|'re)|siamo|somos|(?:our|my) (?:company|firm)|(?:la )?nos
          r"(?:i am|i'm|i work|sono|lavoro|sou|trabalho)\s+"
          r"(?:(?!(?:looking|searching|seeking|interested|ricerca|cerc\w*|procur\w*|busc\w*|interessat\w*|interessad\w*)\b)"
          r"[^\W\d_]+\s+){0,4}?"
-         r"(?:of|at|for|in|di|da|in|presso|per|de|em|na|numa)\s+"
-         r"(?:an?|the|una?|un'|uma|a)\s*(?:[^\W\d_]+\s+)?(?:company|firm|business|workshop|azienda|impresa|ditta|officina|"
+         r"(?:(?:of|at|for|in|di|da|in|presso|per|de|em|na)\s+(?:an?|the|una?|un'|uma|a)|numa|num|nell'|nella|nello)\s*"
+         r"(?:[^\W\d_]+\s+)?(?:company|firm|business|workshop|azienda|impresa|ditta|officina|"
          r"empresa|fabrica|oficina))")
 # Between "we are" and "that makes": anything but another clause or a search ("we are looking for a
 # company that makes …" describes the firm sought, not the asker).
@@ -615,6 +617,11 @@ _OWN_OFFER = [
                r"(?:i am|i'm|sono|sou) (?:the |il |la |o |a )?(?:owner|co-owner|titolare|proprietari[oa]|dono|dona|"
                r"soci[oa]|fondat(?:ore|rice)|founder|fundador[a]?) (?:of|di|de|da|do))\s+"
                rf"(?:(?:an?|una?|uma?|um)\s+|un')(?!{_NOT_A_FIRM}\b)(?P<firm>[^.,;:!?]{{3,80}})"),
+    # "trabalho numa empresa de manutenção industrial em Suape", "lavoro in un'azienda di stampaggio":
+    # the trade of the firm one works at (not "sono di un'azienda di Brescia": a place names nothing)
+    re.compile(r"\b(?:i work|lavoro|trabalho)\s+(?:[^\W\d_]+\s+){0,3}?"
+               r"(?:(?:of|at|for|in|di|da|presso|per|de|em|na)\s+(?:an?|the|una?|un'|uma|a)|numa|num|nell'|nella|nello)\s*"
+               r"(?:company|firm|business|azienda|impresa|ditta|empresa)\s+(?:of|di|de|da|do|dos|das)\s+(?P<x>.+)"),
     # "siamo una carpenteria metallica di Brescia", "somos uma metalúrgica de Caruaru": what the firm is
     re.compile(rf"\b{_SELF}\s+(?:una|uno|uma|un'|un|um|an|a)\b\s*(?P<x>(?:(?!{_NOT_WHAT}\b)[^\W\d_][\w'-]*\s*){{1,4}})"),
 ]

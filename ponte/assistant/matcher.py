@@ -374,6 +374,9 @@ class Matcher:
         if own is not None and own.generic and wants_of.placed is not None:
             # "We make …; looking for partners in Italy": the place is all that is asked, a condition.
             score[~placed] = -np.inf
+        if own is not None and own.generic and wants_of.in_sector is not None:
+            # "… Any Brazilian automotive plants we could work with?": and so is the sector.
+            score[~wants_of.in_sector] = -np.inf
         # Fits are judged against the best company anywhere, not only among those the filters keep:
         # "and in Brazil?" where no Brazilian firm makes forged flanges gets partial fits, not good ones.
         unfiltered = self._shortlist(score, k) if filters is not None else np.zeros(0, dtype=np.int64)
