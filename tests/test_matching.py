@@ -229,12 +229,20 @@ def test_which_companies_questions_are_partner_requests_but_questions_about_comp
                     "Qualcuno fa zincatura a caldo?", "Alguém aqui trabalha com usinagem CNC?",
                     "C'è qualcuno che fa cromatura dura?", "Is there any company that does galvanizing?",
                     "Vocês têm fornecedores de válvulas?", "C'è un'azienda che fa zincatura?",
-                    "Come posso trovare un fornitore di valvole?"):
+                    "Come posso trovare un fornitore di valvole?", "Who can train our welders to ISO 9606?",
+                    "Chi può riparare le pale delle nostre turbine?", "Quem pode calibrar nossos instrumentos?"):
         assert requests_partners(message), message
     for message in ("How many companies took part in the mission?", "Quantas empresas participaram?",
                     "What kind of companies does the MetalMec project support?", "Which agency supports MetalMec?",
-                    "Who is Roberto Maroni?", "Chi sostiene il progetto?", "What are they looking for?"):
+                    "Who is Roberto Maroni?", "Chi sostiene il progetto?", "What are they looking for?",
+                    "Who can apply for the voucher?"):
         assert not requests_partners(message), message
+    # A trade asked as what someone can do keeps its verb: it is what is sought ("train our welders").
+    from ponte.assistant.intent import request_object
+
+    assert request_object("Who can train our welders to ISO 9606?") == "train our welders to ISO 9606"
+    # ... but not where it points back to what was said before ("who can fix that?").
+    assert request_object("Our pumps keep leaking at the shaft, who can fix that?").startswith("Our pumps keep leaking")
 
 
 def test_a_question_about_firms_that_the_documents_answer_gets_the_documents(shared_assistant):

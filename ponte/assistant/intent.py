@@ -26,7 +26,12 @@ _ASKS_FOR_COMPANIES = re.compile(
     # "Who handles …?", "chi si occupa di …?", "quem trabalha com …?": what a firm does, asked as a trade.
     r"who (?:can |could |else )?(?:supply|supplies|make|makes|manufactures?|produces?|sells?|fabricates?|"
     r"machines?|does|do|offers?|provides?|handles?|deals? with|works? with|speciali[sz]es? in|"
-    r"(?:is|are) speciali[sz]ed in)|(?:someone|somebody|anyone|anybody) (?:who|that)(?: can| could)?(?: \w+)?|"
+    r"(?:is|are) speciali[sz]ed in|"
+    # a trade asked for as what someone can do to the asker's things ("who can train our welders?")
+    # (the verb is the trade, and stays in what is sought)
+    r"(?:can|could) (?:help (?:us |me )?with|(?=(?:train|repair|fix|inspect|test|certify|calibrate|install|weld|cut|"
+    r"paint|coat|galvani[sz]e|assemble|maintain|service|overhaul|machine|cast|forge|treat|protect|qualify)"
+    r"\s+(?!(?:that|it|this|them|these|those)\b))))|(?:someone|somebody|anyone|anybody) (?:who|that)(?: can| could)?(?: \w+)?|"
     # "Does anyone make …?", "Qualcuno fa …?", "Alguém aqui trabalha com …?"
     r"(?:someone|somebody|anyone|anybody)(?: here)?(?: can| could)? (?:supply|supplies|make|makes|making|manufactures?|"
     r"produces?|sells?|fabricates?|does|do|doing|offers?|offering|provides?|providing|handles?|works? with|working with)|"
@@ -34,10 +39,16 @@ _ASKS_FOR_COMPANIES = re.compile(
     r"alguem(?: aqui)?(?: pode| sabe)? (?:faz|fabrica|fornece|oferece|vende|produz|trabalha com|cuida de|atua com)|"
     r"chi (?:puo |sa |potrebbe )?(?:fa|fanno|produce|producono|fornisce|forniscono|offre|offrono|vende|vendono|"
     r"realizza|realizzano|lavora|fare|produrre|fornire|offrire|vendere|realizzare|lavorare|si occupa|si occupano|"
-    r"e specializzat[oa]|sono specializzat[ie])|qualcuno che(?: puo| sa)?(?: \w+)?|"
+    r"e specializzat[oa]|sono specializzat[ie])|"
+    r"chi (?:puo|potrebbe) (?:aiutar(?:ci|mi) con|(?=(?:formare|riparare|ispezionare|collaudare|certificare|calibrare|"
+    r"tarare|installare|saldare|tagliare|verniciare|zincare|montare|revisionare|lavorare|fondere|forgiare|trattare|"
+    r"proteggere|qualificare)\s+(?!(?:questo|questa|quello|quella|cio)\b)))|qualcuno che(?: puo| sa)?(?: \w+)?|"
     r"quem (?:pode |sabe |poderia )?(?:faz|fazem|fabrica|fabricam|fornece|fornecem|oferece|oferecem|vende|vendem|"
     r"produz|produzem|fazer|fabricar|fornecer|oferecer|vender|produzir|trabalha com|trabalham com|cuida de|cuidam de|"
-    r"atua com|atuam com|e especializad[oa] em|sao especializad[oa]s em)|alguem que(?: pode| saiba)?(?: \w+)?"
+    r"atua com|atuam com|e especializad[oa] em|sao especializad[oa]s em)|"
+    r"quem (?:pode|poderia) (?:(?:nos |me )?ajudar com|(?=(?:treinar|formar|reparar|consertar|inspecionar|testar|"
+    r"certificar|calibrar|instalar|soldar|cortar|pintar|galvanizar|montar|revisar|usinar|fundir|forjar|tratar|proteger|"
+    r"qualificar)\s+(?!(?:isso|isto|ele|ela|eles|elas)\b)))|alguem que(?: pode| saiba)?(?: \w+)?"
     r")\b"
 )
 # First-person requests ("we are looking for", "procuro", "cerchiamo") imply a partner search.
