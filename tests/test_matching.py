@@ -421,6 +421,11 @@ def test_a_request_no_profile_meets_beside_a_question_is_told_so(shared_assistan
     # How many there are, and in which sectors: what the same reply says.
     ("Quantas empresas há no cadastro?", "pt", None),
     ("Which sectors are covered by the companies in the database?", "en", None),
+    # Which firms seek partners of any kind: every firm does; those where the firms asked for are.
+    # (Before, the partnership's aims were quoted.)
+    ("Which Brazilian companies are looking for Italian partners?", "en", "BR"),
+    ("Vorrei sapere quali aziende brasiliane cercano partner italiani", "it", "BR"),
+    ("Quais empresas italianas procuram parceiros no Brasil?", "pt", "IT"),
 ])
 def test_a_request_for_the_list_of_companies_says_what_the_store_holds(shared_assistant, message, lang, country):
     # Before, "What companies are in the database?" suggested a materials laboratory "for your request
@@ -432,6 +437,9 @@ def test_a_request_for_the_list_of_companies_says_what_the_store_holds(shared_as
     assert resp.answer.startswith(phrase("directory", lang, n=str(len(held)), countries="", sectors="").split("(")[0])
     # A request that names what the firms should do is matched as before.
     assert shared_assistant.chat(ChatRequest(message="List all companies that make valves")).partners
+    from ponte.assistant.intent import seek_any_partner
+
+    assert seek_any_partner("Which companies are looking for CNC machining?") is None
 
 
 def test_facciamo_and_fazemos_say_what_a_firm_makes_and_a_greeting_is_not_what_it_seeks():

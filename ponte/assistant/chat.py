@@ -28,7 +28,8 @@ from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, a
                      asks_about_certification, asks_about_firms, asks_for_companies, asks_for_contacts,
                      asks_for_the_directory, asks_whether_any, courtesy, earlier_request, introduces_itself,
                      names_only_conditions, narrows_the_list, need_parts, request_and_question, request_object,
-                     requests_partners, says_nothing_of_its_own, seeks_partners, small_talk, without_instructions)
+                     requests_partners, says_nothing_of_its_own, seek_any_partner, seeks_partners, small_talk,
+                     without_instructions)
 from .language import PHRASES, guess_language, phrase, said_together
 from .matcher import Conditions, conditions_named, to_match, wants
 from .places import place_filters, without_places
@@ -364,6 +365,10 @@ class ChatService:
 
         if snap.companies and asks_for_the_directory(message):
             return self._directory(snap, message, lang), [], [], False
+        if snap.companies and (which := seek_any_partner(message)) is not None:
+            # "Which Brazilian companies are looking for Italian partners?": all of them are; the
+            # directory's firms there, and how to ask for the ones that seek what the asker offers.
+            return self._directory(snap, which, lang), [], [], False
         named = companies_named(snap, message) if snap.companies else []
         if (company := _sought_for(snap, message, named)) is not None:
             # "Which partners would suit Valvole Brescia?": that company's complementary partners.

@@ -558,6 +558,20 @@ def sought_by_others(message: str) -> str | None:
     return sought if sought and not names_nothing_sought(sought) else None
 
 
+def seek_any_partner(message: str) -> str | None:
+    """For a question for the firms that seek partners of any kind ("Which Brazilian companies are
+    looking for Italian partners?", "Quali aziende brasiliane cercano partner italiani?"), the words that
+    say which firms (where they are); None otherwise. Every firm of the directory seeks partners."""
+    folded = fold(message)
+    m = _SEEKERS.search(folded)
+    if not m or _HOW_MANY.search(folded) or not asks_for_companies(message) or \
+            not ("?" in message or re.search(r"\b(?:which|quali|quale|quais|qual)\b", folded)):
+        return None
+    if not names_nothing_sought(without_places(m.group("x"), keep_all=False)):
+        return None
+    return message[:m.start("x")]
+
+
 # --- what the asker says it makes ------------------------------------------------------------
 #
 # A firm that introduces itself ("Siamo un'azienda di Brescia che produce valvole. Cerchiamo partner
