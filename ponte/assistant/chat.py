@@ -309,7 +309,7 @@ class ChatService:
         credible = [m for m in found
                     if (named is not None and named[snap.company_pos[m.company_id]])
                     or credible_offer(snap.company_pos[m.company_id])]
-        if not credible and own is not None and own.generic and wants_of.in_sector is not None:
+        if not credible and own is not None and own.generic and conditions_named(snap, own.rest).in_sector is not None:
             # "We design automation … Any Brazilian automotive plants we could work with?": where no
             # firm of that sector credibly seeks the product, the firms of that sector (and place)
             # are the answer, each called a partial fit with what it seeks closest to the product.

@@ -14,7 +14,6 @@ _ASKS_FOR_COMPANIES = re.compile(
     r"\b("
     r"partners?|suppliers?|vendors?|customers?|clients?|compan(?:y|ies)|firms?|manufacturers?|makers?|"
     r"subcontractors?|contractors?|producers?|distributors?|resellers?|dealers?|fabricators?|workshops?|labs?|"
-    r"plants|factories|stabilimenti|"
     r"laborator(?:y|ies)|laboratori[oa]?|laboratorios?|"
     r"fornitor[ei]|subfornitor[ei]|client[ei]|aziend[ae]|impres[ae]|dit(?:ta|te)|produttor[ei]|costruttor[ei]|"
     r"distributor[ei]|rivenditor[ei]|terzist[ai]|officin[ae]|"
@@ -675,6 +674,9 @@ _DESIRE = re.compile(r"\b(?:we want|we would like|we'd like|we wish|we plan|we a
 _FIRM_KIND = re.compile(r"(?:(?:small|little|piccol[ao]|pequen[ao])\s+)?(?:factory|plant|fabbrica|stabilimento|fabrica|"
                         r"usina)\s+(?:of|for|di|per|de|da|do|para)\s+")
 _FIRM_KIND_END = re.compile(r"\s+(?:factory|plant|facility)$")
+_SITES_AS_FIRMS = {"plants": "companies", "factories": "companies", "stabilimenti": "aziende", "fabbriche": "aziende",
+                   "fabricas": "empresas", "usinas": "empresas"}
+_SITES = re.compile(r"\b(?:plants|factories|stabilimenti|fabbriche|f[aá]bricas|usinas)\b", re.I)
 _STANDS = re.compile(r"\s(?:in|at|a|em|na|no|nel|nella|di|de|da|do)\s+(?P<place>[^\W\d_]+)")
 
 
@@ -732,6 +734,9 @@ def own_offer(message: str) -> tuple[str, str] | None:
                   if "?" in p or _SEEKING.search(fold(p)) or _DESIRE.search(fold(p))
                   or (_ASKS_FOR_COMPANIES.search(fold(p)) and not _WRITER.match(fold(p)))]
         rest = " ".join(asking) if asking else rest
+        # Asked by a firm, plants and factories are firms ("… Any Brazilian automotive plants we could
+        # work with?"), though not a word that asks for firms elsewhere ("valves for petrochemical plants").
+        rest = _SITES.sub(lambda w: _SITES_AS_FIRMS[fold(w.group(0)).lower()], rest)
         return offer, rest
     return None
 

@@ -66,9 +66,9 @@ _NAME, _GROUP = _any_of(_NAMES)
 _SECTOR_WORD = (r"sectors?|industry|industries|segments?|supply chains?|chains?|markets?|fields?|"
                 r"settor[ei]|compart[oi]|filier[ae]|industri[ae]|mercat[oi]|ambit[oi]|"
                 r"setor(?:es)?|segmentos?|ramos?|cadeias?|industrias?|mercados?|areas?|area")
-_FIRM_WORD = (r"compan(?:y|ies)|firms?|suppliers?|manufacturers?|players?|operators?|smes?|businesses|plants|factories|"
-              r"aziend[ae]|impres[ae]|fornitor[ei]|operator[ei]|pmi|stabilimenti|fabbriche|"
-              r"empresas?|fornecedor(?:es)?|fabricantes?|industrias?|pmes?|fabricas|usinas")
+_FIRM_WORD = (r"compan(?:y|ies)|firms?|suppliers?|manufacturers?|players?|operators?|smes?|businesses|"
+              r"aziend[ae]|impres[ae]|fornitor[ei]|operator[ei]|pmi|"
+              r"empresas?|fornecedor(?:es)?|fabricantes?|industrias?|pmes?")
 _NEAR = re.compile(rf"\b(?:{_SECTOR_WORD}|{_FIRM_WORD})\b")
 _FIRM = re.compile(_FIRM_WORD)
 _SECTOR = re.compile(_SECTOR_WORD)
