@@ -534,6 +534,13 @@ def test_a_company_named_in_a_message_gets_its_public_profile(shared_assistant):
         assert companies_named(snap, message) == [], message
     resp = shared_assistant.chat(ChatRequest(message="What is the email of Bulloneria Lariana?"))
     assert not resp.grounded and resp.citations == [] and "@" not in resp.answer
+    # How to reach the firms just suggested is told the same, in the asker's language (the article's
+    # sentences were quoted for "come posso contattarli?"); "avete contatti di aziende che …" is a request.
+    for message, lang in (("Perfetto, come posso contattarli?", "it"), ("How can I get in touch with them?", "en"),
+                          ("Como entro em contato com a primeira?", "pt")):
+        resp = shared_assistant.chat(ChatRequest(message=message))
+        assert resp.answer == phrase("no_contacts", lang) and resp.citations == [] and resp.partners == [], message
+    assert shared_assistant.chat(ChatRequest(message="Avete contatti di aziende che fanno zincatura a caldo?")).partners
 
 
 def test_a_follow_up_about_a_suggested_partner_gets_that_partners_profile(assistant):

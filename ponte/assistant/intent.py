@@ -434,6 +434,17 @@ def asks_for_contacts(message: str) -> bool:
     return bool(_CONTACTS.search(fold(message)))
 
 
+# How to reach a firm ("come posso contattarli?", "how can I get in touch with them?", "como entro em
+# contato?"), not a word for contacts sought ("avete contatti di aziende che …?").
+_REACH = re.compile(r"\b(?:contact (?:them|it|him|her|this|that|these|those|the (?:first|second|third|company|firm))|"
+                    r"get in touch|reach (?:them|him|her|it)|contattar\w*|(?:mettermi|metterci|mettersi|entrare) in contatto|"
+                    r"(?:entrar|entro|entramos) em contato|contata-l\w*|contatar|contata-l[oa]s?|falar com (?:eles|elas|ele|ela))\b")
+
+
+def asks_how_to_reach(message: str) -> bool:
+    return bool(_REACH.search(fold(message)))
+
+
 # What may stand between a request's lead ("we are looking for a supplier") and its object.
 _LEAD_FILLER = frozenset("""
 a an the of for to that who which with some any what where whose how you know
