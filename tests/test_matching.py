@@ -408,6 +408,18 @@ def test_a_partner_request_and_a_documents_question_in_one_message_are_both_answ
     assert not any("MetalMec" in r for p in resp.partners for r in p.reasons)
 
 
+def test_a_question_and_a_request_in_one_sentence_are_each_answered(shared_assistant):
+    # Before, "são os objetivos do projeto e válvulas" was the request, and no quote answered the question.
+    from ponte.assistant.intent import request_and_question
+
+    assert request_and_question("Quais são os objetivos do projeto e quem pode fornecer válvulas?") == \
+        ("quem pode fornecer válvulas?", "Quais são os objetivos do projeto?")
+    assert request_and_question("Which companies make valves and which make flanges?") is None  # one request
+    resp = shared_assistant.chat(ChatRequest(message="Quale agenzia sostiene il progetto MetalMec e chi produce valvole?"))
+    assert resp.grounded and "SEBRAE" in resp.answer
+    assert resp.partners and "valv" in resp.partners[0].reasons[0].lower()
+
+
 def test_a_request_no_profile_meets_beside_a_question_is_told_so(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="We need a wedding photographer. Which agency supports MetalMec?"))
     assert resp.grounded and "SEBRAE" in resp.answer and resp.partners == []

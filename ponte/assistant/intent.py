@@ -160,11 +160,19 @@ def asks_for_companies(message: str) -> bool:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
+_AND_WHO = re.compile(r"\s*,?\s+(?:and|e|ed)\s+(?=(?:who|which|chi|quali|quale|quem|quais|qual)\b)", re.I)
+
+
 def request_and_question(message: str) -> tuple[str, str] | None:
     """A partner request and a question for the documents in one message ("We need a foundry for
     valve bodies. And who funds MetalMec?"): (the request's sentences, the question's), or None.
     A firm that only says what it makes ("We make valves. Who funds MetalMec?") asks the question."""
     parts = [p.strip() for p in _SENTENCE_END.split(message.strip()) if p.strip()]
+    if len(parts) == 1 and message.rstrip().endswith("?"):
+        # One question of two clauses: "Quais são os objetivos do projeto e quem pode fornecer válvulas?"
+        joined = _AND_WHO.split(parts[0], maxsplit=1)
+        if len(joined) == 2 and not requests_partners(joined[0]):  # not "which make valves and which …"
+            parts = [joined[0].rstrip(" ,;") + "?", joined[1]]
     if len(parts) < 2:
         return None
 
