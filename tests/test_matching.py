@@ -267,6 +267,9 @@ def test_a_request_that_names_no_company_word_finds_its_object_and_partners(shar
     resp = shared_assistant.chat(ChatRequest(message="Any Italian company doing 3D metal printing?"))
     assert resp.partners and resp.partners[0].company_id == "it-additive-bergamo"
     assert {c.source_id for c in resp.citations} == {p.company_id for p in resp.partners}  # no article quotes
+    # So does "does anyone there do it?", with the place between ("qualcuno in Brasile fa …?").
+    resp = shared_assistant.chat(ChatRequest(message="qualcuno in brasile fa stampaggio lamiera?"))
+    assert resp.partners and {c.source_id for c in resp.citations} == {p.company_id for p in resp.partners}
     # So does a request put as a favour, though "partner … Brazil" is near the article's aims.
     resp = shared_assistant.chat(ChatRequest(message="Can you recommend a partner for laser cutting of thick plates in Brazil?"))
     assert resp.partners and resp.partners[0].company_id == "br-metalurgica-caruaru"

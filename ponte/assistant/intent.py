@@ -32,10 +32,10 @@ _ASKS_FOR_COMPANIES = re.compile(
     r"paint|coat|galvani[sz]e|assemble|maintain|service|overhaul|machine|cast|forge|treat|protect|qualify)"
     r"\s+(?!(?:that|it|this|them|these|those)\b))))|(?:someone|somebody|anyone|anybody) (?:who|that)(?: can| could)?(?: \w+)?|"
     # "Does anyone make …?", "Qualcuno fa …?", "Alguém aqui trabalha com …?"
-    r"(?:someone|somebody|anyone|anybody)(?: here)?(?: can| could)? (?:supply|supplies|make|makes|making|manufactures?|"
+    r"(?:someone|somebody|anyone|anybody)(?: here| in [a-z]+)?(?: can| could)? (?:supply|supplies|make|makes|making|manufactures?|"
     r"produces?|sells?|fabricates?|does|do|doing|offers?|offering|provides?|providing|handles?|works? with|working with)|"
-    r"qualcuno(?: qui)?(?: puo| sa)? (?:fa|produce|fornisce|offre|vende|realizza|lavora|si occupa)|"
-    r"alguem(?: aqui)?(?: pode| sabe)? (?:faz|fabrica|fornece|oferece|vende|produz|trabalha com|cuida de|atua com)|"
+    r"qualcuno(?: qui| in [a-z]+)?(?: puo| sa)? (?:fa|produce|fornisce|offre|vende|realizza|lavora|si occupa)|"
+    r"alguem(?: aqui| (?:em|no|na) [a-z]+)?(?: pode| sabe)? (?:faz|fabrica|fornece|oferece|vende|produz|trabalha com|cuida de|atua com)|"
     r"chi (?:puo |sa |potrebbe )?(?:fa|fanno|produce|producono|fornisce|forniscono|offre|offrono|vende|vendono|"
     r"realizza|realizzano|lavora|fare|produrre|fornire|offrire|vendere|realizzare|lavorare|si occupa|si occupano|"
     r"e specializzat[oa]|sono specializzat[ie])|"
@@ -113,8 +113,10 @@ _ANY = re.compile(r"^\W*(?:is there|are there|do you have|have you got|existe|ex
 
 
 def asks_whether_any(message: str) -> bool:
-    """"Is there a company that …?", "Any Italian company doing …?": firms are all it asks for."""
-    return bool(_ANY.match(fold(without_greeting(message))))
+    """"Is there a company that …?", "Any Italian company doing …?", "Qualcuno in Brasile fa …?", "Who
+    makes …?": firms are all it asks for."""
+    text = fold(without_greeting(message))
+    return bool(_ANY.match(text) or (_WHO.match(text) and asks_for_companies(message)))
 
 
 def asks_a_favour(message: str) -> bool:
