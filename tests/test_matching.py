@@ -584,6 +584,11 @@ def test_a_follow_up_about_a_suggested_partner_gets_that_partners_profile(assist
     assert all(assistant.company(cid).name.rstrip(".") in past.answer for cid in shown)
     back = assistant.chat(ChatRequest(message="E a segunda?", conversation_id=laser.conversation_id))
     assert [p.company_id for p in back.partners] == [shown[1]]
+    # Partners asked for the one company just shown, by a pronoun: that company's partners.
+    shown_one = assistant.chat(ChatRequest(message="Me fale sobre a Valvole Brescia"))
+    for_it = assistant.chat(ChatRequest(message="Quem seria um bom parceiro para ela?", conversation_id=shown_one.conversation_id))
+    assert for_it.partners and "Valvole Brescia" in for_it.answer.split("\n")[0]
+    assert "it-valvole-brescia" not in [p.company_id for p in for_it.partners]
     # "Which of them are certified?" names none: the profiles of those that hold any, which show them.
     held = assistant.chat(ChatRequest(message="Quais delas têm certificação?", conversation_id=laser.conversation_id))
     certified = [cid for cid in shown if assistant.company(cid).certifications]

@@ -100,6 +100,11 @@ def _sought_for(snap: Snapshot, message: str, named: list[int] | None = None) ->
     return named[0] if found else None
 
 
+# Partners asked for the company just shown, by a pronoun ("a good partner for her?", "partner per lei").
+_FOR_IT = re.compile(r"\b(?:for|per|para|pra|suit|suits|match|matches)\s+(?:it|them|her|him|(?:this|that) (?:company|firm|one)|"
+                     r"lei|loro|essa|esso|(?:questa|quella) azienda|ela|ele|(?:essa|esta) empresa)\b")
+
+
 def _as_filters(conditions: Conditions, text: str) -> Filters | None:
     """The sectors, certifications, partnership types and places a request names, as hard filters."""
     where = place_filters(text)
@@ -401,6 +406,10 @@ class ChatService:
         if ordinal and suggested:
             # "E a terceira?" where two were suggested: which ones there are, not "no evidence".
             return self._only_suggested(snap, suggested, lang), [], [], False
+        if history and _FOR_IT.search(fold(message)) and requests_partners(message) and \
+                len(shown := self._suggested(snap, turns, listed=False)) == 1:
+            # "Quem seria um bom parceiro para ela?" after one company's profile: that company's partners.
+            return self._partners_of(snap, shown[0], message, lang)
         earlier = earlier_request(message, history) if snap.companies else None
         if earlier is not None:
             # "And in Italy?" after a partner request: the same request, in this message's places,
