@@ -26,10 +26,10 @@ from .answerer import Evidence, clip
 from .grounding import Support, offer_z, outside_knowledge
 from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, asks_about_a_partner,
                      asks_about_certification, asks_about_firms, asks_for_companies, asks_for_contacts,
-                     asks_for_the_directory, asks_how_to_reach, asks_whether_any, courtesy, earlier_request, introduces_itself,
-                     names_only_conditions, narrows_the_list, need_parts, request_and_question, request_object,
-                     requests_partners, says_nothing_of_its_own, seek_any_partner, seeks_partners, small_talk,
-                     without_instructions)
+                     asks_for_its_partners, asks_for_the_directory, asks_how_to_reach, asks_whether_any, courtesy,
+                     earlier_request, introduces_itself, names_only_conditions, narrows_the_list, need_parts,
+                     request_and_question, request_object, requests_partners, says_nothing_of_its_own,
+                     seek_any_partner, seeks_partners, small_talk, without_instructions)
 from .language import PHRASES, guess_language, phrase, said_together
 from .matcher import Conditions, conditions_named, to_match, wants
 from .places import place_filters, without_places
@@ -98,11 +98,6 @@ def _sought_for(snap: Snapshot, message: str, named: list[int] | None = None) ->
     first = fold(snap.companies[named[0]].name).split()[0]
     found = re.search(rf"\b(?:for|per|para|pra|suit|suits|match|matches)\s+(?:[\w']+\s+)?{re.escape(first)}\b", fold(message))
     return named[0] if found else None
-
-
-# Partners asked for the company just shown, by a pronoun ("a good partner for her?", "partner per lei").
-_FOR_IT = re.compile(r"\b(?:for|per|para|pra|suit|suits|match|matches)\s+(?:it|them|her|him|(?:this|that) (?:company|firm|one)|"
-                     r"lei|loro|essa|esso|(?:questa|quella) azienda|ela|ele|(?:essa|esta) empresa)\b")
 
 
 def _as_filters(conditions: Conditions, text: str) -> Filters | None:
@@ -318,7 +313,7 @@ class ChatService:
             # "We design automation … Any Brazilian automotive plants we could work with?": where no
             # firm of that sector credibly seeks the product, the firms of that sector (and place)
             # are the answer, each called a partial fit with what it seeks closest to the product.
-            return [m for m in found if np.isfinite(m.score)][:PARTNERS_IN_CHAT]
+            return found[:PARTNERS_IN_CHAT]  # the matcher kept only the firms of that sector
         shown = credible[:1] + [m for m in credible[1:] if m.fit != "partial"]
         parts = need_parts(need[1]) if whole and own is None and 0 < len(shown) < PARTNERS_IN_CHAT else []
         if parts:
@@ -406,7 +401,7 @@ class ChatService:
         if ordinal and suggested:
             # "E a terceira?" where two were suggested: which ones there are, not "no evidence".
             return self._only_suggested(snap, suggested, lang), [], [], False
-        if history and _FOR_IT.search(fold(message)) and requests_partners(message) and \
+        if history and asks_for_its_partners(message) and \
                 len(shown := self._suggested(snap, turns, listed=False)) == 1:
             # "Quem seria um bom parceiro para ela?" after one company's profile: that company's partners.
             return self._partners_of(snap, shown[0], message, lang)
@@ -531,14 +526,8 @@ class ChatService:
     @staticmethod
     def _only_suggested(snap: Snapshot, suggested: list[int], lang: str) -> str:
         """"E a terceira?" where fewer were suggested: the ones there are, by name."""
-        counts = {"en": ["one company", "two companies", "three companies"],
-                  "it": ["un'azienda", "due aziende", "tre aziende"],
-                  "pt": ["uma empresa", "duas empresas", "três empresas"]}[lang]
-        pronouns = {"en": ("it", "them"), "it": ("essa", "esse"), "pt": ("ela", "elas")}[lang]
-        n = len(suggested)
         names = said_together([snap.companies[pos].name for pos in suggested], lang)
-        return phrase("only_suggested", lang, count=counts[min(n, 3) - 1], names=names.rstrip("."),
-                      pronoun=pronouns[n > 1])
+        return phrase(f"only_suggested_{min(len(suggested), 2)}", lang, names=names.rstrip("."))
 
     @staticmethod
     def _directory(snap: Snapshot, message: str, lang: str) -> str:
@@ -560,7 +549,8 @@ class ChatService:
         `listed`, of the last reply that listed partners rather than showed one profile: "the
         second" after a look at the first (or after being told there is no third) is the second of
         that list."""
-        profile = tuple(PHRASES["profile_intro"].values()) + tuple(t.split("{", 1)[0] for t in PHRASES["only_suggested"].values())
+        profile = tuple(PHRASES["profile_intro"].values()) + tuple(
+            t.split("{", 1)[0] for key in ("only_suggested_1", "only_suggested_2") for t in PHRASES[key].values())
         last = next((t["text"] for t in reversed(turns) if t["role"] == "assistant"
                      and not (listed and t["text"].startswith(profile))), "")
         return companies_listed(snap, last)
@@ -578,7 +568,7 @@ class ChatService:
                        (phrase("profile_seeks", lang), "; ".join(f"“{x}”" for x in c.seeks)),
                        # Asked for and absent, the absence is said ("quali certificazioni ha?").
                        (phrase("profile_certifications", lang), ", ".join(c.certifications) or
-                        (phrase("profile_none", lang) if re.search(r"certifi", fold(message)) else "")),
+                        (phrase("profile_none", lang) if asks_about_certification(message) else "")),
                        (phrase("profile_sectors", lang), ", ".join(label(x, lang) for x in c.sectors))]
             said = [f"{field}: {text}" for field, text in details if text]
             lines.extend(f"  {line} [{n}]" for line in said)

@@ -126,10 +126,20 @@ def asks_a_favour(message: str) -> bool:
 
 
 def requests_partners(message: str) -> bool:
-    """A request for partners, or a question that asks which firms (or who) do something."""
-    text = fold(without_greeting(message))
-    return seeks_partners(message) or bool(_WHICH.match(text)) or bool(_WHO.match(text) and asks_for_companies(message)) \
+    """A request for partners, or a question that asks which firms (or who, see `asks_whether_any`) do something."""
+    return seeks_partners(message) or bool(_WHICH.match(fold(without_greeting(message)))) \
         or asks_a_favour(message) or asks_whether_any(message)
+
+
+# Partners asked for the company just shown, by a pronoun ("a good partner for her?", "partner per lei").
+_FOR_IT = re.compile(r"\b(?:for|per|para|pra|suit|suits|match|matches)\s+(?:it|them|her|him|(?:this|that) (?:company|firm|one)|"
+                     r"lei|loro|essa|esso|(?:questa|quella) azienda|ela|ele|(?:essa|esta) empresa)\b")
+
+
+def asks_for_its_partners(message: str) -> bool:
+    """"Quem seria um bom parceiro para ela?", "Which partners would suit them?": partners for the
+    company the conversation is about."""
+    return bool(_FOR_IT.search(fold(message))) and requests_partners(message)
 
 
 # A question about something (what, how, why …), not for firms: "What is the role of anchor companies?"

@@ -217,10 +217,16 @@ PHRASES = {
         "it": "Nessuna delle aziende che ho suggerito indica una certificazione nel suo profilo.",
         "pt": "Nenhuma das empresas que sugeri indica uma certificação no seu perfil.",
     },
-    "only_suggested": {
-        "en": "I suggested only {count}: {names}. Ask me about {pronoun} by name or by position.",
-        "it": "Ho suggerito solo {count}: {names}. Chiedetemi pure di {pronoun} per nome o per posizione.",
-        "pt": "Sugeri apenas {count}: {names}. Pergunte sobre {pronoun} pelo nome ou pela posição.",
+    # "E a terceira?" where fewer were suggested (at most two can be: the ordinals go to the third).
+    "only_suggested_1": {
+        "en": "I suggested only one company: {names}. Ask me about it by name or by position.",
+        "it": "Ho suggerito solo un'azienda: {names}. Chiedetemi pure di essa per nome o per posizione.",
+        "pt": "Sugeri apenas uma empresa: {names}. Pergunte sobre ela pelo nome ou pela posição.",
+    },
+    "only_suggested_2": {
+        "en": "I suggested only two companies: {names}. Ask me about them by name or by position.",
+        "it": "Ho suggerito solo due aziende: {names}. Chiedetemi pure di esse per nome o per posizione.",
+        "pt": "Sugeri apenas duas empresas: {names}. Pergunte sobre elas pelo nome ou pela posição.",
     },
     "offers_for_need": {
         "en": "offers “{offer}”, which answers the need “{need}”",
