@@ -354,7 +354,7 @@ def introduces_itself(message: str) -> bool:
     # that names only where or in which sector ("… lavorare nel settore eolico in Brasile. Con chi
     # potremmo collaborare?").
     return "?" not in rest or bool(_ASKS_FOR_COMPANIES.search(rest) or _SEEKING.search(rest)) or \
-        names_nothing_sought(without_sectors(without_places(found[1])))
+        seeks_only_partners(found[1])
 
 
 # Messages that are only conversation: greetings, thanks, agreement, a call for help.
@@ -817,6 +817,13 @@ _OURS = re.compile(r"\b(?:our|nostr[aoie]|noss[ao]s?)\s+(?:products?|services?|s
 _OUR_GOODS = re.compile(r"\b(?:supply|sell|export|offer|provide|fornire|vendere|esportare|offrire|fornecer|vender|"
                         r"exportar|oferecer)\s+(?:[a-z'-]+(?:\s+|$)){0,3}?(?=(?:to|for|in|into|on|abroad|al|alla|alle|ai|agli|"
                         r"allo|a|per|nel|nella|in|all'estero|para|ao|aos|as|no|na|em)\b|$)")
+
+
+def seeks_only_partners(rest: str) -> bool:
+    """Whether what a firm asks for, beside what it makes, names nothing but partners, where they are
+    and in which sector ("clienti in Pernambuco nel settore automotive"): those are conditions on whom
+    it is matched with, and the firms that seek its product are the answer."""
+    return names_nothing_sought(without_sectors(without_places(rest)))
 
 
 def names_nothing_sought(text: str) -> bool:

@@ -32,7 +32,7 @@ from .answerer import Answerer, ExtractiveAnswerer, clip
 from .chat import ChatService
 from .ingest import Ingestor, expand, profile_language
 from .language import detect_language
-from .intent import names_nothing_sought, names_only_conditions, need_parts, own_offer, request_object, sought_by_others
+from .intent import names_only_conditions, need_parts, own_offer, request_object, seeks_only_partners, sought_by_others
 from .matcher import Matcher, OwnOffer, without_own_product
 from .places import place_words, without_places
 from .vocabulary import without_sectors
@@ -241,10 +241,7 @@ class Assistant:
         if found is None:
             return None
         text, rest = found
-        # A place or a sector it wants partners in asks for nothing more ("clienti in Pernambuco nel
-        # settore automotive"): they are conditions on whom it is matched with.
-        return OwnOffer(text, rest, self._query_vector(without_places(text)),
-                        names_nothing_sought(without_sectors(without_places(rest))))
+        return OwnOffer(text, rest, self._query_vector(without_places(text)), seeks_only_partners(rest))
 
     def read_need(self, need: str, qvec: np.ndarray | None = None) -> tuple[OwnOffer | None, str, np.ndarray]:
         """What the asker says it makes (if it says), and what the rest of the need seeks with its
