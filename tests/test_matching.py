@@ -488,7 +488,7 @@ def test_conversational_leads_are_not_what_is_sought():
 
     assert request_object("vcs tem fornecedor de parafuso pra torre eolica?") == "parafuso pra torre eolica"
     assert request_object("Buongiorno, vorrei sapere se ci sono aziende brasiliane che fanno zincatura a caldo") == \
-        "fanno zincatura a caldo"
+        "zincatura a caldo"
     assert request_object("Do you have a supplier of anchor bolts?") == "anchor bolts"
 
 
@@ -555,7 +555,7 @@ def test_a_company_named_in_a_message_gets_its_public_profile(shared_assistant):
                           ("Como entro em contato com a primeira?", "pt")):
         resp = shared_assistant.chat(ChatRequest(message=message))
         assert resp.answer == phrase("no_contacts", lang) and resp.citations == [] and resp.partners == [], message
-    assert shared_assistant.chat(ChatRequest(message="Avete contatti di aziende che fanno zincatura a caldo?")).partners
+    assert shared_assistant.chat(ChatRequest(message="Avete contatti di aziende che fanno controlli non distruttivi?")).partners
 
 
 def test_a_follow_up_about_a_suggested_partner_gets_that_partners_profile(assistant):
@@ -881,7 +881,7 @@ def test_a_firm_said_by_where_it_stands_or_by_what_it_needs_is_read(shared_assis
     from ponte.assistant.intent import request_object
 
     assert request_object("Ciao, avete contatti di aziende brasiliane che fanno manutenzione di pale eoliche?") == \
-        "fanno manutenzione di pale eoliche"
+        "manutenzione di pale eoliche"
     # A sector of plants asked for by a firm that says what it makes: only firms of that sector, and
     # where none credibly seeks the product, the closest of them, each said to be a partial fit.
     resp = shared_assistant.chat(ChatRequest(message="Hi, I'm Marco from a Milan engineering firm. We design automation "
@@ -990,3 +990,33 @@ def test_a_request_of_conditions_that_no_company_meets_is_told_so(shared_assista
     reply = shared_assistant.chat(ChatRequest(message="Empresas do setor eólico certificadas ISO 9001 abertas a joint venture"))
     assert reply.partners == [] and reply.citations == [] and not reply.grounded
     assert reply.answer == phrase("no_partners", "pt")
+
+
+def test_a_partner_to_distribute_our_product_is_sought_among_the_firms_that_want_it(shared_assistant):
+    # "A partner that distributes our valves" asks for the firms that would take the valves, not for
+    # valve makers (the asker's twins, which were suggested as offering "valves").
+    from ponte.assistant.intent import own_offer
+
+    assert own_offer("We want a partner that distributes our valves in Brazil") == ("valves", "We want a partner that in Brazil")
+    assert own_offer("Cerchiamo un distributore per le nostre valvole in Brasile")[0] == "valvole"
+    assert own_offer("Procuramos um revendedor para nossas válvulas na Itália")[0] == "válvulas"
+    for message in ("We want a partner that distributes our valves in Brazil",
+                    "Cerchiamo un distributore per le nostre valvole in Brasile"):
+        reply = shared_assistant.chat(ChatRequest(message=message))
+        assert [p.company_id for p in reply.partners][:1] == ["br-usinagem-recife"], message  # seeks valves to represent
+        assert not any("valv" in p.name.lower() for p in reply.partners), message
+    # Nobody in the directory takes wine: no partner, in any language (fruit pulp was suggested).
+    for message in ("We want a partner to distribute our wines in Brazil",
+                    "Cerchiamo un partner che distribuisca i nostri vini in Brasile",
+                    "Queremos um parceiro para distribuir nossos vinhos na Itália"):
+        assert not shared_assistant.chat(ChatRequest(message=message)).partners, message
+
+
+def test_wanting_to_work_with_a_firm_is_a_lead_not_part_of_what_is_sought():
+    from ponte.assistant.intent import request_object
+
+    assert request_object("We would like to work with a company that does laser cutting") == "laser cutting"
+    assert request_object("Gostaríamos de trabalhar com uma empresa de corte a laser") == "corte a laser"
+    assert request_object("Ci piacerebbe collaborare con un'azienda di taglio laser") == "taglio laser"
+    assert request_object("Buscamos um parceiro que faça a usinagem das nossas carcaças") == "usinagem das nossas carcaças"
+    assert request_object("We want a partner to machine our pump housings") == "machine our pump housings"

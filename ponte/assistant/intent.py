@@ -486,6 +486,8 @@ conseguem consegue conseguiriam riuscite riesci riuscireste
 interested interessar interessare interessati interessate interessados interessadas interessa interesse
 potremmo potremo possiamo podemos poderiamos podiamos
 hi hey ciao ola oi contacts contact contatti contatto contatos contato
+want wants queremos quer vogliamo voglio desideriamo piacerebbe work lavorare collaborare con trabalhar colaborar
+possa possano faccia facciano faca facam fa fanno faz fazem
 """.split())
 
 # A run of such words (and one- or two-letter ones: "me", "a", "ci") opening a message.
@@ -645,6 +647,12 @@ _NOT_WHAT = (r"(?:and|e|ed|that|which|who|che|que|from|in|of|di|da|de|do|dos|das
 _NOT_A_FIRM = (r"(?:problems?|issues?|questions?|doubts?|needs?|requests?|difficult\w*|problem[ai]|domand[ae]|dubbi?|"
                r"esigenz[ae]|richiest[ae]|bisogno|difficolta|duvidas?|pergunta|necessidade|pedido|dificuldade)")
 _OWN_OFFER = [
+    # "a partner that distributes our valves", "un distributore per le nostre valvole", "alguém para
+    # revender nossas bombas": the asker's own product, and the firms that would take it are sought
+    re.compile(r"\b(?P<takes>distribu|resell|revend|rivend|dealer|represent|rappresent|sell|vend)\w*\s+"
+               r"(?:[a-z'-]+\s+){0,2}?(?:our|nostr[aoie]|noss[ao]s?)\s+"
+               r"(?P<x>[^.!?;,]+?)(?=\s+(?:in|into|to|on|abroad|em|na|no|nos|nas|para|pela|pelo|a|al|alla|nel|nella|"
+               r"ai|agli|all'estero|no exterior)\b|[.!?;,]|$)"),
     # "we are a company from Bergamo that produces …", "siamo un'azienda che produce …", "somos uma escola que forma …"
     re.compile(rf"\b{_SELF}\b{_GAP}{{0,60}}?\b(?:that|which|who|che|que)\s+{_MAKES}\s+(?P<x>.+)"),
     # "we are a Milan company making ball valves …"
@@ -753,7 +761,8 @@ def own_offer(message: str) -> tuple[str, str] | None:
         if not re.search(r"[^\W\d_]{3,}", without_places(offer, keep_all=False)):
             continue
         # Where the firm is ("… di Brescia e cerchiamo clienti in Brasile") is not where it wants partners.
-        home = _HOME.match(folded, after)
+        # (Where the product should go, "… our valves in Brazil", stays where partners are sought.)
+        home = _HOME.match(folded, after) if "takes" not in pattern.groupindex else None
         if home and _a_place(message, home.start("place"), home.group("place")):
             after = home.end()
         rest = " ".join((message[:m.start()] + " " + message[after:]).strip(" ,;:.").split())
