@@ -1005,6 +1005,12 @@ def test_a_partner_to_distribute_our_product_is_sought_among_the_firms_that_want
         reply = shared_assistant.chat(ChatRequest(message=message))
         assert [p.company_id for p in reply.partners][:1] == ["br-usinagem-recife"], message  # seeks valves to represent
         assert not any("valv" in p.name.lower() for p in reply.partners), message
+    # Customers and buyers for our product, asked in any words: who seeks it.
+    for message, first in (("Who would buy our wind tower flanges?", "br-eolica-torres"),
+                           ("Chi potrebbe comprare le nostre valvole?", "br-usinagem-recife"),
+                           ("Cerchiamo clienti per i nostri stampi in Brasile", "br-autopecas-goiana")):
+        reply = shared_assistant.chat(ChatRequest(message=message))
+        assert [p.company_id for p in reply.partners][:1] == [first], message
     # Nobody in the directory takes wine: no partner, in any language (fruit pulp was suggested).
     for message in ("We want a partner to distribute our wines in Brazil",
                     "Cerchiamo un partner che distribuisca i nostri vini in Brasile",

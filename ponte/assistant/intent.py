@@ -648,8 +648,10 @@ _NOT_A_FIRM = (r"(?:problems?|issues?|questions?|doubts?|needs?|requests?|diffic
                r"esigenz[ae]|richiest[ae]|bisogno|difficolta|duvidas?|pergunta|necessidade|pedido|dificuldade)")
 _OWN_OFFER = [
     # "a partner that distributes our valves", "un distributore per le nostre valvole", "alguém para
-    # revender nossas bombas": the asker's own product, and the firms that would take it are sought
-    re.compile(r"\b(?P<takes>distribu|resell|revend|rivend|dealer|represent|rappresent|sell|vend)\w*\s+"
+    # revender nossas bombas", "customers for our castings", "chi potrebbe comprare le nostre valvole?":
+    # the asker's own product, and the firms that would take it are sought
+    re.compile(r"\b(?P<takes>distribu|resell|revend|rivend|dealer|represent|rappresent|sell|vend|buy|compr|acquist|"
+               r"acquirent|adquir|customer|client)\w*\s+"
                r"(?:[a-z'-]+\s+){0,2}?(?:our|nostr[aoie]|noss[ao]s?)\s+"
                r"(?P<x>[^.!?;,]+?)(?=\s+(?:in|into|to|on|abroad|em|na|no|nos|nas|para|pela|pelo|a|al|alla|nel|nella|"
                r"ai|agli|all'estero|no exterior)\b|[.!?;,]|$)"),
