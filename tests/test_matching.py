@@ -1026,3 +1026,16 @@ def test_wanting_to_work_with_a_firm_is_a_lead_not_part_of_what_is_sought():
     assert request_object("Ci piacerebbe collaborare con un'azienda di taglio laser") == "taglio laser"
     assert request_object("Buscamos um parceiro que faça a usinagem das nossas carcaças") == "usinagem das nossas carcaças"
     assert request_object("We want a partner to machine our pump housings") == "machine our pump housings"
+    # Leads as non-native writers put them, a dropped subject, and what closes a request politely.
+    assert request_object("We search a supplier of forged flanges") == "forged flanges"
+    assert request_object("We are searching a partner for laser cutting") == "laser cutting"
+    assert request_object("I'd like to find a company doing heat treatment") == "heat treatment"
+    assert request_object("Need CNC machining asap") == "CNC machining"
+    assert request_object("Preciso urgente de usinagem CNC, por favor") == "usinagem CNC"
+    assert request_object("Our pumps keep leaking at the shaft, who can fix that?").endswith("fix that")
+
+
+def test_a_request_without_its_subject_gets_partners_not_the_article(shared_assistant):
+    reply = shared_assistant.chat(ChatRequest(message="Need CNC machining in Recife asap"))
+    assert reply.partners and reply.partners[0].company_id == "br-usinagem-recife" and "“" not in reply.answer.split("\n")[0]
+    assert "asap" not in reply.partners[0].reasons[0]

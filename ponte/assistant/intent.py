@@ -52,8 +52,11 @@ _ASKS_FOR_COMPANIES = re.compile(
 )
 # First-person requests ("we are looking for", "procuro", "cerchiamo") imply a partner search.
 _SEEKING = re.compile(
-    r"\b(we(?:'re| are)? (?:looking|searching) for|i(?:'m| am)? (?:looking|searching) for|we need|i need|"
-    r"(?:^|(?<=[.!?] ))(?:looking|searching) for|"  # the subject dropped: "Looking for a partner to …"
+    # "searching" and "search" without "for" too: "We are searching a partner for …", "We search a supplier of …"
+    r"\b(we(?:'re| are)? (?:looking for|searching(?: for)?|seeking)|i(?:'m| am)? (?:looking for|searching(?: for)?|seeking)|"
+    r"we (?:search|seek)(?: for)?|i (?:search|seek)(?: for)?|we need|i need|"
+    # the subject dropped: "Looking for a partner to …", "Need CNC machining in Recife asap"
+    r"(?:^|(?<=[.!?] ))(?:(?:looking|searching) for|seeking|need|needed|wanted|required)|"
     r"procur(?:o|a|amos)|precis(?:o|a|amos)|preciso de|buscamos|busco|(?:estamos|estou) (?:buscando|procurando|a procura)|"
     r"cerc(?:o|hiamo)|(?:stiamo|sto) cercando|abbiamo bisogno|ho bisogno|"
     # the firm as the subject: "our shipyard in Suape needs …", "la nostra officina ha bisogno di …",
@@ -487,8 +490,13 @@ interested interessar interessare interessati interessate interessados interessa
 potremmo potremo possiamo podemos poderiamos podiamos
 hi hey ciao ola oi contacts contact contatti contatto contatos contato
 want wants queremos quer vogliamo voglio desideriamo piacerebbe work lavorare collaborare con trabalhar colaborar
-possa possano faccia facciano faca facam fa fanno faz fazem
+possa possano faccia facciano faca facam fa fanno faz fazem doing
+urgent urgente urgently urgentemente asap subito
 """.split())
+
+# What may close a request without being part of what it seeks ("… in Recife asap", "… per favore").
+_COURTESY_TAIL = frozenset("please thanks thank you asap urgent urgently urgente urgentemente subito grazie favore per "
+                           "obrigado obrigada favor por".split())
 
 # A run of such words (and one- or two-letter ones: "me", "a", "ci") opening a message.
 _OPENING = re.compile(r"(?:\W*(?:[^\W\d_]{1,2}|" + "|".join(sorted(_LEAD_FILLER, key=len, reverse=True)) + r")\b)*\W*")
@@ -541,6 +549,8 @@ def _object_of(message: str) -> tuple[int, str]:
     words = (kept_before + " " + message[end:]).split() if end else message.split()
     while words and (fold(words[0]).strip(",.;:") in _LEAD_FILLER or fold(words[0]).startswith(COUNTRY_STEMS)):
         words.pop(0)
+    while len(words) > 1 and fold(words[-1]).strip(",.;:!?") in _COURTESY_TAIL:  # "… please", "… asap"
+        words.pop()
     return end, " ".join(words).strip(" ?.!;:,") or message.strip(" ?.!;:,")
 
 
