@@ -1033,9 +1033,17 @@ def test_wanting_to_work_with_a_firm_is_a_lead_not_part_of_what_is_sought():
     assert request_object("Need CNC machining asap") == "CNC machining"
     assert request_object("Preciso urgente de usinagem CNC, por favor") == "usinagem CNC"
     assert request_object("Our pumps keep leaking at the shaft, who can fix that?").endswith("fix that")
+    assert request_object("Precisava de uma empresa de caldeiraria") == "caldeiraria"
+    assert request_object("Quero contratar uma empresa de inspeção") == "inspeção"
+    assert request_object("Avremmo bisogno di un'azienda di carpenteria") == "carpenteria"
 
 
 def test_a_request_without_its_subject_gets_partners_not_the_article(shared_assistant):
     reply = shared_assistant.chat(ChatRequest(message="Need CNC machining in Recife asap"))
     assert reply.partners and reply.partners[0].company_id == "br-usinagem-recife" and "“" not in reply.answer.split("\n")[0]
     assert "asap" not in reply.partners[0].reasons[0]
+    # "Ci servono …", "Necessitiamo di …" were read as questions for the documents.
+    reply = shared_assistant.chat(ChatRequest(message="Ci servono lavorazioni CNC in Brasile"))
+    assert [p.company_id for p in reply.partners][:1] == ["br-usinagem-recife"] and "“" not in reply.answer.split("\n")[0]
+    reply = shared_assistant.chat(ChatRequest(message="Necessitiamo di controlli non distruttivi"))
+    assert {"it-ndt-varese", "br-inspecao-recife"} <= {p.company_id for p in reply.partners}

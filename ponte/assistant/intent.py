@@ -54,11 +54,15 @@ _ASKS_FOR_COMPANIES = re.compile(
 _SEEKING = re.compile(
     # "searching" and "search" without "for" too: "We are searching a partner for …", "We search a supplier of …"
     r"\b(we(?:'re| are)? (?:looking for|searching(?: for)?|seeking)|i(?:'m| am)? (?:looking for|searching(?: for)?|seeking)|"
-    r"we (?:search|seek)(?: for)?|i (?:search|seek)(?: for)?|we need|i need|"
+    r"we (?:search|seek)(?: for)?|i (?:search|seek)(?: for)?|we need|i need|(?:we|i)(?:'d| would) need|"
     # the subject dropped: "Looking for a partner to …", "Need CNC machining in Recife asap"
     r"(?:^|(?<=[.!?] ))(?:(?:looking|searching) for|seeking|need|needed|wanted|required)|"
-    r"procur(?:o|a|amos)|precis(?:o|a|amos)|preciso de|buscamos|busco|(?:estamos|estou) (?:buscando|procurando|a procura)|"
-    r"cerc(?:o|hiamo)|(?:stiamo|sto) cercando|abbiamo bisogno|ho bisogno|"
+    # in the present or put politely ("precisava de", "avremmo bisogno di", "cercavamo"), and spoken
+    # Portuguese ("tô procurando")
+    r"procur(?:o|a|amos)|precis(?:o|a|amos|ava|avamos|aria|ariamos)|preciso de|necessit(?:o|amos)|buscamos|busco|"
+    r"(?:estamos|estou|to|tamo|tamos) (?:buscando|procurando|a procura)|"
+    r"cerc(?:o|hiamo|avo|avamo)|(?:stiamo|sto) cercando|abbiamo bisogno|ho bisogno|avre(?:mmo|i) bisogno|"
+    r"(?:mi|ci) serv(?:e|ono|irebbe|irebbero)|necessit(?:iamo|erei|eremmo)|"
     # the firm as the subject: "our shipyard in Suape needs …", "la nostra officina ha bisogno di …",
     # "nosso estaleiro precisa de …"
     r"(?:our|my|(?:il |la )?(?:nostr[oa]|mi[oa])|(?:o |a )?(?:noss[oa]|meu|minha))\s+(?:[a-z'-]+\s+){1,4}?"
@@ -489,9 +493,10 @@ conseguem consegue conseguiriam riuscite riesci riuscireste
 interested interessar interessare interessati interessate interessados interessadas interessa interesse
 potremmo potremo possiamo podemos poderiamos podiamos
 hi hey ciao ola oi contacts contact contatti contatto contatos contato
-want wants queremos quer vogliamo voglio desideriamo piacerebbe work lavorare collaborare con trabalhar colaborar
+want wants queremos quero quer queria vogliamo voglio desideriamo piacerebbe work lavorare collaborare con trabalhar colaborar
 possa possano faccia facciano faca facam fa fanno faz fazem doing
 urgent urgente urgently urgentemente asap subito
+contratar contratare hire hiring engage ingaggiare assumere
 """.split())
 
 # What may close a request without being part of what it seeks ("… in Recife asap", "… per favore").
