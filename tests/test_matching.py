@@ -1047,3 +1047,15 @@ def test_a_request_without_its_subject_gets_partners_not_the_article(shared_assi
     assert [p.company_id for p in reply.partners][:1] == ["br-usinagem-recife"] and "“" not in reply.answer.split("\n")[0]
     reply = shared_assistant.chat(ChatRequest(message="Necessitiamo di controlli non distruttivi"))
     assert {"it-ndt-varese", "br-inspecao-recife"} <= {p.company_id for p in reply.partners}
+
+
+def test_whom_to_turn_to_asks_for_no_firm(shared_assistant):
+    # "Who do I contact at SEBRAE?" was matched as a request for a firm "at SEBRAE", and a metal
+    # workshop suggested; where a document says whom to turn to, that is the answer.
+    reply = shared_assistant.chat(ChatRequest(message="Who do I contact at SEBRAE?"))
+    assert reply.partners == [] and "SEBRAE" in reply.answer and phrase("no_partners", "en") not in reply.answer
+    for message, lang in (("Who should I talk to about pizza delivery?", "en"),
+                          ("A chi possiamo rivolgerci per il catering?", "it"),
+                          ("Com quem devo falar sobre o aluguel de carros?", "pt")):
+        reply = shared_assistant.chat(ChatRequest(message=message))
+        assert reply.answer == phrase("no_contacts", lang) and reply.partners == [] and reply.citations == [], message

@@ -26,7 +26,7 @@ from .answerer import Evidence, clip
 from .grounding import Support, offer_z, outside_knowledge
 from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, asks_about_a_partner,
                      asks_about_certification, asks_about_firms, asks_for_companies, asks_for_contacts,
-                     asks_for_its_partners, asks_for_the_directory, asks_how_to_reach, asks_whether_any, courtesy,
+                     asks_for_its_partners, asks_for_the_directory, asks_how_to_reach, asks_whom_to_turn_to, asks_whether_any, courtesy,
                      earlier_request, introduces_itself, names_only_conditions, narrows_the_list, need_parts,
                      request_and_question, request_object, requests_partners, says_nothing_of_its_own,
                      seek_any_partner, seeks_partners, small_talk, without_instructions)
@@ -376,6 +376,10 @@ class ChatService:
         if named and not requests_partners(message):  # "Tell me about Bulloneria Lariana", "O que a Forgiati Orobici oferece?"
             return self._profiles(snap, named, lang, message)
         if asks_how_to_reach(message):  # "Perfetto, come posso contattarli?": contacts stay private
+            return phrase("no_contacts", lang), [], [], False
+        if asks_whom_to_turn_to(message) and not self.grounded(self.read(snap, message, asker), asker,
+                                                               outside_knowledge(message, snap.vocabulary)):
+            # "Who should I talk to about …?" that no document answers: contacts are not given out.
             return phrase("no_contacts", lang), [], [], False
         both = request_and_question(message) if snap.companies else None
         if both is not None:

@@ -133,7 +133,10 @@ def asks_a_favour(message: str) -> bool:
 
 
 def requests_partners(message: str) -> bool:
-    """A request for partners, or a question that asks which firms (or who, see `asks_whether_any`) do something."""
+    """A request for partners, or a question that asks which firms (or who, see `asks_whether_any`) do something.
+    Whom to turn to ("Who do I contact at SEBRAE?") asks for no firm."""
+    if asks_whom_to_turn_to(message):
+        return False
     return seeks_partners(message) or bool(_WHICH.match(fold(without_greeting(message)))) \
         or asks_a_favour(message) or asks_whether_any(message)
 
@@ -168,6 +171,8 @@ _POSSESSED = re.compile(r"\b(?:my|our|mia|mio|nostra|nostro|minha|meu|nossa|noss
 
 
 def asks_for_companies(message: str) -> bool:
+    if asks_whom_to_turn_to(message):  # "Who do I contact at SEBRAE?": "at SEBRAE" was matched as a trade
+        return False
     if own_offer(message) is not None:  # "we are a company that …": judged on what follows
         return introduces_itself(message)
     if sought_by_others(message) is not None:
@@ -466,10 +471,19 @@ def asks_for_contacts(message: str) -> bool:
 _REACH = re.compile(r"\b(?:contact (?:them|it|him|her|this|that|these|those|the (?:first|second|third|company|firm))|"
                     r"get in touch|reach (?:them|him|her|it)|contattar\w*|(?:mettermi|metterci|mettersi|entrare) in contatto|"
                     r"(?:entrar|entro|entramos) em contato|contata-l\w*|contatar|contata-l[oa]s?|falar com (?:eles|elas|ele|ela))\b")
+# Whom to turn to ("Who do I contact at SEBRAE?", "a chi possiamo rivolgerci?", "com quem devo falar?"):
+# a document may say it ("write to the chamber's desk"); where none does, contacts are not given out.
+_TURN_TO = re.compile(r"\b(?:who(?:m)? (?:do|should|can|could|shall) (?:i|we) (?:contact|call|write to|talk to|speak to|ask)|"
+                      r"a chi (?:devo|dobbiamo|posso|possiamo|potrei|potremmo) (?:rivolger\w*|scrivere|telefonare)|"
+                      r"(?:com )?quem (?:devo|devemos|posso|podemos|deveria|deveriamos) (?:falar|procurar|ligar|escrever))\b")
 
 
 def asks_how_to_reach(message: str) -> bool:
     return bool(_REACH.search(fold(message)))
+
+
+def asks_whom_to_turn_to(message: str) -> bool:
+    return bool(_TURN_TO.search(fold(message)))
 
 
 # What may stand between a request's lead ("we are looking for a supplier") and its object.
