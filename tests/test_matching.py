@@ -1059,3 +1059,17 @@ def test_whom_to_turn_to_asks_for_no_firm(shared_assistant):
                           ("Com quem devo falar sobre o aluguel de carros?", "pt")):
         reply = shared_assistant.chat(ChatRequest(message=message))
         assert reply.answer == phrase("no_contacts", lang) and reply.partners == [] and reply.citations == [], message
+
+
+def test_firms_that_seek_in_the_base_form_and_the_directory_in_portuguese(shared_assistant):
+    # "Does any Italian company seek partners …?" quoted the article; "seek" and "look for" without
+    # "-ing" ask for the firms that seek, as "seeking" does.
+    from ponte.assistant.intent import seek_any_partner, sought_by_others
+
+    assert seek_any_partner("Does any Italian company seek partners in Recife?") is not None
+    assert sought_by_others("Which companies seek CNC machining?") is not None
+    reply = shared_assistant.chat(ChatRequest(message="Do any Brazilian firms look for Italian partners?"))
+    assert reply.partners == [] and reply.citations == [] and "23" in reply.answer
+    # "quantas empresas existem no diretório?" was declined: the directory reply says how many.
+    reply = shared_assistant.chat(ChatRequest(message="quantas empresas existem no diretório?"))
+    assert reply.language == "pt" and "53" in reply.answer

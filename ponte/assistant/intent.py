@@ -217,7 +217,7 @@ def request_and_question(message: str) -> tuple[str, str] | None:
 # Words that ask for the list of firms itself ("What companies are in the database?", "Elenca tutte le
 # aziende"), not for firms that do something.
 _DIRECTORY = re.compile(r"\b(?:list\w*|all|every|database|data base|registered|directory|catalog\w*|knowledge base|"
-                        r"elenc\w*|lista\w*|tutt[ei]|banca dati|registrat[ei]|catalog\w*|"
+                        r"elenc\w*|lista\w*|tutt[ei]|banca dati|registrat[ei]|catalog\w*|diretorio|"
                         r"tod[oa]s|cadastrad[oa]s|cadastro|registro|base de dados|base de conhecimento|banco de dados|"
                         r"show|mostr\w*|estao|there|ci sono|(?:are|is) part of|fa(?:nno)? parte|faz(?:em)? parte|"
                         r"partnership|partenariato|parceria|"
@@ -584,7 +584,7 @@ _SEEKERS = re.compile(
     r"(?:\s+(?!(?:that|which|who|che|que)\b)[^\s.?!;]+){0,3}?(?:\s+(?:that|which|who|che|que))?|"
     r"who|anyone|anybody|someone|somebody|chi|qualcuno|quem|alguem)"
     r"\s+(?:is |are |sta |stanno |esta |estao )?"
-    r"(?:(?:looking for|seeking|searching for|in need of|needs?|wants?|buys?|purchases?)|"
+    r"(?:(?:looking for|look for|seeking|seeks?|searching for|search for|in need of|needs?|wants?|buys?|purchases?)|"
     r"(?P<modal>ha bisogno di|hanno bisogno di|necessita(?:no)? di|vuole|vogliono|precisa(?:m)? de|necessita(?:m)? de|"
     r"quer|querem)|"
     r"(?P<romance>cerca|cercano|cercando|compra(?:no)?|acquista(?:no)?|procura|procuram|procurando|busca|buscam|buscando|"
