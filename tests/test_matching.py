@@ -1011,6 +1011,12 @@ def test_a_partner_to_distribute_our_product_is_sought_among_the_firms_that_want
                            ("Cerchiamo clienti per i nostri stampi in Brasile", "br-autopecas-goiana")):
         reply = shared_assistant.chat(ChatRequest(message=message))
         assert [p.company_id for p in reply.partners][:1] == [first], message
+    # A firm that says what it makes and asks who buys it, in each language (the article was quoted
+    # for the Italian one, the directory described for the Portuguese one).
+    for message in ("Produciamo flange forgiate, chi in Brasile le compra?", "We make forged flanges, who buys them in Brazil?",
+                    "Fabricamos flanges forjados, quem compra no Brasil?"):
+        reply = shared_assistant.chat(ChatRequest(message=message))
+        assert [p.company_id for p in reply.partners][:1] == ["br-eolica-torres"], message
     # Nobody in the directory takes wine: no partner, in any language (fruit pulp was suggested).
     for message in ("We want a partner to distribute our wines in Brazil",
                     "Cerchiamo un partner che distribuisca i nostri vini in Brasile",

@@ -511,6 +511,7 @@ want wants queremos quero quer queria vogliamo voglio desideriamo piacerebbe wor
 possa possano faccia facciano faca facam fa fanno faz fazem doing
 urgent urgente urgently urgentemente asap subito
 contratar contratare hire hiring engage ingaggiare assumere
+them they it its
 """.split())
 
 # What may close a request without being part of what it seeks ("… in Recife asap", "… per favore").
@@ -625,7 +626,7 @@ def seek_any_partner(message: str) -> str | None:
     say which firms (where they are); None otherwise. Every firm of the directory seeks partners."""
     folded = fold(message)
     m = _SEEKERS.search(folded)
-    if not m or _HOW_MANY.search(folded) or not asks_for_companies(message) or \
+    if not m or _HOW_MANY.search(folded) or not asks_for_companies(message) or own_offer(message) is not None or \
             not ("?" in message or re.search(r"\b(?:which|quali|quale|quais|qual)\b", folded)):
         return None
     if not names_nothing_sought(without_places(m.group("x"), keep_all=False)):
@@ -821,6 +822,8 @@ _GENERIC_SOUGHT = re.compile(
     # to sell abroad is to find those who buy: "e queremos exportar para a Itália", "enter the Brazilian market"
     r"export\w*|esport\w*|exporta\w*|internationali[sz]\w*|internazionalizz\w*|internacionaliz\w*|"
     r"sell|vendere|vender|enter|entrare|entrar|markets?|mercat[oi]|mercados?|expand|espandere|espanderci|expandir|"
+    # and to ask who buys it: "Produciamo flange forgiate, chi in Brasile le compra?"
+    r"buy|buys|purchases?|compra|comprano|compram|comprar|compraria|comprariam|acquista|acquistano|acquisterebbe|"
     # to try one's product with firms is to find them: "queremos fazer pilotos com fábricas italianas"
     r"pilots?|pilot projects?|piloti|progetti pilota|pilotos?|projetos? pilotos?|fazer|fare|run|"
     # to work in a sector or with firms is to find them: "ci interessa lavorare nel settore eolico"
