@@ -1017,6 +1017,12 @@ def test_a_partner_to_distribute_our_product_is_sought_among_the_firms_that_want
                     "Fabricamos flanges forjados, quem compra no Brasil?"):
         reply = shared_assistant.chat(ChatRequest(message=message))
         assert [p.company_id for p in reply.partners][:1] == ["br-eolica-torres"], message
+    # An agent or representative is a partner, as a distributor is: a firm that seeks one gets the firms
+    # that seek its product (an inspection firm and a refinery's supplier programme were suggested for "agente").
+    for message, first in (("We are an Italian valve maker looking for a Brazilian agent", "br-usinagem-recife"),
+                           ("Siamo un'azienda di stampi e cerchiamo un agente in Brasile", "br-autopecas-goiana")):
+        reply = shared_assistant.chat(ChatRequest(message=message))
+        assert [p.company_id for p in reply.partners] == [first], message
     # Nobody in the directory takes wine: no partner, in any language (fruit pulp was suggested).
     for message in ("We want a partner to distribute our wines in Brazil",
                     "Cerchiamo un partner che distribuisca i nostri vini in Brasile",

@@ -13,12 +13,13 @@ from .vocabulary import without_sectors
 _ASKS_FOR_COMPANIES = re.compile(
     r"\b("
     r"partners?|suppliers?|vendors?|customers?|clients?|compan(?:y|ies)|firms?|manufacturers?|makers?|"
-    r"subcontractors?|contractors?|producers?|distributors?|resellers?|dealers?|fabricators?|workshops?|labs?|"
+    r"subcontractors?|contractors?|producers?|distributors?|resellers?|dealers?|agents?|representatives?|"
+    r"fabricators?|workshops?|labs?|"
     r"laborator(?:y|ies)|laboratori[oa]?|laboratorios?|"
     r"fornitor[ei]|subfornitor[ei]|client[ei]|aziend[ae]|impres[ae]|dit(?:ta|te)|produttor[ei]|costruttor[ei]|"
-    r"distributor[ei]|rivenditor[ei]|terzist[ai]|officin[ae]|"
+    r"distributor[ei]|rivenditor[ei]|agent[ei]|rappresentant[ei]|terzist[ai]|officin[ae]|"
     r"parceir[oa]s?|fornecedor(?:es|a|as)?|clientes?|empresas?|fabricantes?|prestador(?:es)?|"
-    r"distribuidor(?:es|a|as)?|revendedor(?:es|a|as)?|"
+    r"distribuidor(?:es|a|as)?|revendedor(?:es|a|as)?|representantes?|agentes?|"
     r"subcontratad[oa]s?|terceirizad[oa]s?|fabric(?:a|as)|usinagens?|"
     # "Who can supply …?", "chi fa …?", "quem fabrica …?", "qualcuno che …", "alguém que …": a firm
     # asked for without naming one.
