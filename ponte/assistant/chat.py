@@ -377,10 +377,6 @@ class ChatService:
             return self._profiles(snap, named, lang, message)
         if asks_how_to_reach(message):  # "Perfetto, come posso contattarli?": contacts stay private
             return phrase("no_contacts", lang), [], [], False
-        if asks_whom_to_turn_to(message) and not self.grounded(self.read(snap, message, asker), asker,
-                                                               outside_knowledge(message, snap.vocabulary)):
-            # "Who should I talk to about …?" that no document answers: contacts are not given out.
-            return phrase("no_contacts", lang), [], [], False
         both = request_and_question(message) if snap.companies else None
         if both is not None:
             return self._request_and_question(snap, *both, asker, lang)
@@ -450,6 +446,9 @@ class ChatService:
             # the nearest sentences would be as empty ("The graph below synthesizes this approach:").
             return self._help(snap, lang), [], [], False
         grounded_docs = self.grounded(reading, asker, strangers)
+        if not grounded_docs and asks_whom_to_turn_to(message):
+            # "Who should I talk to about …?" that no document answers: contacts are not given out.
+            return phrase("no_contacts", lang), [], [], False
 
         partners: list[Match] = []
         only_conditions = False  # a request of conditions only ("aziende del settore eolico")

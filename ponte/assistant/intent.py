@@ -60,10 +60,10 @@ _SEEKING = re.compile(
     r"(?:^|(?<=[.!?] ))(?:(?:looking|searching) for|seeking|need|needed|wanted|required)|"
     # in the present or put politely ("precisava de", "avremmo bisogno di", "cercavamo"), and spoken
     # Portuguese ("tô procurando")
-    r"procur(?:o|a|amos)|precis(?:o|a|amos|ava|avamos|aria|ariamos)|preciso de|necessit(?:o|amos)|buscamos|busco|"
+    r"procur(?:o|a|amos)|precis(?:o|a|amos|ava|avamos|aria|ariamos)|necessit(?:o|amos|iamo|erei|eremmo)|buscamos|busco|"
     r"(?:estamos|estou|to|tamo|tamos) (?:buscando|procurando|a procura)|"
     r"cerc(?:o|hiamo|avo|avamo)|(?:stiamo|sto) cercando|abbiamo bisogno|ho bisogno|avre(?:mmo|i) bisogno|"
-    r"(?:mi|ci) serv(?:e|ono|irebbe|irebbero)|necessit(?:iamo|erei|eremmo)|"
+    r"(?:mi|ci) serv(?:e|ono|irebbe|irebbero)|"
     # the firm as the subject: "our shipyard in Suape needs …", "la nostra officina ha bisogno di …",
     # "nosso estaleiro precisa de …"
     r"(?:our|my|(?:il |la )?(?:nostr[oa]|mi[oa])|(?:o |a )?(?:noss[oa]|meu|minha))\s+(?:[a-z'-]+\s+){1,4}?"
