@@ -1085,3 +1085,20 @@ def test_firms_that_seek_in_the_base_form_and_the_directory_in_portuguese(shared
     # "quantas empresas existem no diretório?" was declined: the directory reply says how many.
     reply = shared_assistant.chat(ChatRequest(message="quantas empresas existem no diretório?"))
     assert reply.language == "pt" and "53" in reply.answer
+
+
+def test_a_trade_typed_bare_gets_the_firms_that_clearly_offer_it(shared_assistant):
+    # A keyword typed into the widget ("valvole a sfera") quoted the partnership's aims, and
+    # "Galvanização a fogo" was declined, while a firm of the directory offers exactly that.
+    for message, firm in (("valvole a sfera", "it-valvole-brescia"),
+                          ("Galvanização a fogo", "br-galvanoplastia-recife"),
+                          ("Non-destructive testing services", "it-ndt-varese")):
+        reply = shared_assistant.chat(ChatRequest(message=message))
+        assert reply.partners and reply.partners[0].company_id == firm, message
+        assert all(p.fit == "strong" for p in reply.partners), message  # no weak second firm beside it
+        assert "“" not in reply.answer.split("\n")[0] and reply.citations[0].source_id == firm, message
+    # What the documents speak of, or nothing the directory offers, is read as before.
+    reply = shared_assistant.chat(ChatRequest(message="MetalMec"))
+    assert reply.grounded and reply.partners == [] and "MetalMec" in reply.answer
+    reply = shared_assistant.chat(ChatRequest(message="pizza"))
+    assert not reply.grounded and reply.partners == []

@@ -27,7 +27,7 @@ from .grounding import Support, offer_z, outside_knowledge
 from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, asks_about_a_partner,
                      asks_about_certification, asks_about_firms, asks_for_companies, asks_for_contacts,
                      asks_for_its_partners, asks_for_the_directory, asks_how_to_reach, asks_whom_to_turn_to, asks_whether_any, courtesy,
-                     earlier_request, introduces_itself, names_only_conditions, narrows_the_list, need_parts,
+                     earlier_request, introduces_itself, names_a_thing, names_only_conditions, narrows_the_list, need_parts,
                      request_and_question, request_object, requests_partners, says_nothing_of_its_own,
                      seek_any_partner, seeks_partners, small_talk, without_instructions)
 from .language import PHRASES, guess_language, phrase, said_together
@@ -470,6 +470,11 @@ class ChatService:
                 # piccola officina a Lecco … clienti in Brasile" quoted the partnership's aims), and so
                 # does a request of conditions that no company meets.
                 return phrase("no_partners", lang), [], [], False
+        elif snap.companies and names_a_thing(message) and reading.support.score < STRONG_EVIDENCE:
+            # A trade typed bare ("valvole a sfera", "Galvanização a fogo") that the documents hardly
+            # speak of: the firms whose offer fits it strongly answer it ("valvole a sfera" quoted
+            # the partnership's aims, "Non-destructive testing services" was declined).
+            partners = [m for m in self.partners(snap, alone, asker, lang) if m.fit == "strong"]
 
         evidence: list[Evidence] = []
         # A request for partners ("we are looking for…", "can you recommend a partner for…", or any

@@ -158,6 +158,14 @@ _ABOUT = re.compile(r"^\W*(?:what|how|why|when|where|o que|que|como|por que|porq
                     r"cosa|che cosa|come|perche|dove|quale|quanto|quanti|quante|quantos|quantas)\b")
 
 
+def names_a_thing(message: str) -> bool:
+    """A message that names something without asking anything of it ("valvole a sfera", "CNC machining
+    in Recife", "Galvanização a fogo"): no question mark, no question word, no request."""
+    text = fold(without_greeting(message))
+    return "?" not in message and not (_ABOUT.match(text) or _WHICH.match(text) or _WHO.match(text)) \
+        and not requests_partners(message)
+
+
 def asks_about_firms(message: str) -> bool:
     """A question about firms or their role that asks for no firm ("Qual o papel das empresas âncora?",
     "How many companies took part?"): the documents answer it when they can."""
