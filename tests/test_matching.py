@@ -1095,10 +1095,10 @@ def test_a_trade_typed_bare_gets_the_firms_that_clearly_offer_it(shared_assistan
                           ("Non-destructive testing services", "it-ndt-varese")):
         reply = shared_assistant.chat(ChatRequest(message=message))
         assert reply.partners and reply.partners[0].company_id == firm, message
-        assert all(p.fit == "strong" for p in reply.partners), message  # no weak second firm beside it
         assert "“" not in reply.answer.split("\n")[0] and reply.citations[0].source_id == firm, message
-    # What the documents speak of, or nothing the directory offers, is read as before.
+    # What the documents speak of is answered from them; a word that only sits near some offer
+    # (praise near "Lavorazioni meccaniche", "training" near "Estudos de vento") gets no firm.
     reply = shared_assistant.chat(ChatRequest(message="MetalMec"))
     assert reply.grounded and reply.partners == [] and "MetalMec" in reply.answer
-    reply = shared_assistant.chat(ChatRequest(message="pizza"))
-    assert not reply.grounded and reply.partners == []
+    for message in ("pizza", "Ottimo lavoro", "training", "Show, valeu demais"):
+        assert shared_assistant.chat(ChatRequest(message=message)).partners == [], message

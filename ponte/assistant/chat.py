@@ -23,7 +23,7 @@ from ..index.retriever import Hit, filter_mask
 from ..index.snapshot import Snapshot, offtopic_question_vectors
 from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
 from .answerer import Evidence, clip
-from .grounding import Support, offer_z, outside_knowledge
+from .grounding import Z_CROSS, Support, offer_z, outside_knowledge
 from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, asks_about_a_partner,
                      asks_about_certification, asks_about_firms, asks_for_companies, asks_for_contacts,
                      asks_for_its_partners, asks_for_the_directory, asks_how_to_reach, asks_whom_to_turn_to, asks_whether_any, courtesy,
@@ -474,7 +474,15 @@ class ChatService:
             # A trade typed bare ("valvole a sfera", "Galvanização a fogo") that the documents hardly
             # speak of: the firms whose offer fits it strongly answer it ("valvole a sfera" quoted
             # the partnership's aims, "Non-destructive testing services" was declined).
-            partners = [m for m in self.partners(snap, alone, asker, lang) if m.fit == "strong"]
+            # A bare trade says nothing of intent, so a firm is shown only where its offer fits it
+            # strongly, or stands both as far above the unrelated messages nearest to that offer as
+            # a document must stand to back a question across languages (Z_CROSS) and as far above
+            # the other firms' offers as a request's object must (STANDING_Z): "Ottimo lavoro" sat
+            # near "Lavorazioni meccaniche conto terzi", "training" near "Estudos de vento".
+            standing = self.core.matcher.standing(snap, snap.center(alone.qvec, asker))
+            partners = [m for m in self.partners(snap, alone, asker, lang) if m.fit == "strong" or (
+                offer_z(snap, alone.qvec, asker, pos := snap.company_pos[m.company_id], local=True) >= Z_CROSS
+                and standing[pos] >= STANDING_Z)]
 
         evidence: list[Evidence] = []
         # A request for partners ("we are looking for…", "can you recommend a partner for…", or any

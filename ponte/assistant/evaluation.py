@@ -433,7 +433,8 @@ def _match_eval(assistant, items: list[dict[str, Any]], profiles: Path | None = 
             if "need" in item:
                 # The same need as a chat message: the right partner must be among those suggested.
                 # A firm that introduces itself writes its own message: it is sent as it is.
-                self_told = str(item.get("kind")).startswith("self") or item.get("kind") == "conditions"
+                # So does a trade typed bare ("zincatura a caldo", kind "keyword").
+                self_told = str(item.get("kind")).startswith("self") or item.get("kind") in ("conditions", "keyword")
                 reply = scored.chat(ChatRequest(message=item["need"] if self_told else
                                                 _as_request(item["need"], item.get("language") or "en")))
                 chat_ok = any(p.company_id in expected for p in reply.partners)
