@@ -1102,3 +1102,18 @@ def test_a_trade_typed_bare_gets_the_firms_that_clearly_offer_it(shared_assistan
     assert reply.grounded and reply.partners == [] and "MetalMec" in reply.answer
     for message in ("pizza", "Ottimo lavoro", "training", "Show, valeu demais"):
         assert shared_assistant.chat(ChatRequest(message=message)).partners == [], message
+
+
+def test_joining_the_directory_is_told_how(shared_assistant):
+    # "Posso iscrivere la mia azienda?" and "Quero cadastrar minha empresa" quoted the partnership's
+    # aims; the reply now says that staff add the profiles, in the asker's language.
+    from ponte.assistant.intent import wants_to_join
+
+    for message, lang in (("How do I add my company to the directory?", "en"),
+                          ("Posso iscrivere la mia azienda?", "it"),
+                          ("Quero cadastrar minha empresa", "pt"),
+                          ("Como faço para minha empresa fazer parte da parceria?", "pt")):
+        reply = shared_assistant.chat(ChatRequest(message=message))
+        assert reply.answer == phrase("join", lang) and reply.citations == [] and reply.partners == [], message
+    assert not wants_to_join("Which companies joined the partnership?")
+    assert not wants_to_join("Our company needs a supplier of forged flanges")

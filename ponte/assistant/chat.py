@@ -29,7 +29,7 @@ from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, a
                      asks_for_its_partners, asks_for_the_directory, asks_how_to_reach, asks_whom_to_turn_to, asks_whether_any, courtesy,
                      earlier_request, introduces_itself, names_a_thing, names_only_conditions, narrows_the_list, need_parts,
                      request_and_question, request_object, requests_partners, says_nothing_of_its_own,
-                     seek_any_partner, seeks_partners, small_talk, without_instructions)
+                     seek_any_partner, seeks_partners, small_talk, wants_to_join, without_instructions)
 from .language import PHRASES, guess_language, phrase, said_together
 from .matcher import Conditions, conditions_named, to_match, wants
 from .places import place_filters, without_places
@@ -449,6 +449,10 @@ class ChatService:
         if not grounded_docs and asks_whom_to_turn_to(message):
             # "Who should I talk to about …?" that no document answers: contacts are not given out.
             return phrase("no_contacts", lang), [], [], False
+        if reading.support.score < STRONG_EVIDENCE and wants_to_join(message):
+            # "Posso iscrivere la mia azienda?" quoted the partnership's aims: unless a document says
+            # clearly how to join, the reply says that staff add the profiles.
+            return phrase("join", lang), [], [], False
 
         partners: list[Match] = []
         only_conditions = False  # a request of conditions only ("aziende del settore eolico")

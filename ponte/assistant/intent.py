@@ -487,6 +487,20 @@ _TURN_TO = re.compile(r"\b(?:who(?:m)? (?:do|should|can|could|shall) (?:i|we) (?
                       r"(?:com )?quem (?:devo|devemos|posso|podemos|deveria|deveriamos) (?:falar|procurar|ligar|escrever))\b")
 
 
+# Joining the directory ("How do I add my company?", "Posso iscrivere la mia azienda?", "Quero cadastrar
+# minha empresa", "Can we join the network?"): staff add profiles, so the reply says how.
+_JOIN = re.compile(r"\b(?:add|register|list|include|enrol+|sign up|iscriver\w*|registrar\w*|inserire|aggiungere|"
+                   r"cadastr\w*|incluir|inscrever|adicionar)\s+(?:(?:a|la|o|the)\s+)?(?:my|our|mia|mio|nostra|nostro|"
+                   r"minha|meu|nossa|nosso)\s+(?:own\s+)?(?:compan(?:y|ies)|firm|business|azienda|impresa|ditta|empresa|"
+                   r"fabrica|officina)\b|\b(?:join|entrar (?:no|na|em)|entrare (?:nel|nella|in)|aderire (?:al|alla)|"
+                   r"fazer parte (?:do|da)|far parte (?:del|della))\s+(?:(?:the|a|o|la|il)\s+)?(?:directory|partnership|"
+                   r"network|database|rete|partenariato|parceria|rede|diretorio|elenco|catalogo)\b")
+
+
+def wants_to_join(message: str) -> bool:
+    return bool(_JOIN.search(fold(message)))
+
+
 def asks_how_to_reach(message: str) -> bool:
     return bool(_REACH.search(fold(message)))
 

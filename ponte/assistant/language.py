@@ -145,6 +145,17 @@ PHRASES = {
         "pt": "Não posso compartilhar contatos de empresas. A equipe da parceria pode colocá-los em contato; "
               "pergunte-me o que uma empresa oferece ou quais parceiros atendem às suas necessidades.",
     },
+    "join": {
+        "en": "Company profiles are added and kept up to date by the partnership's staff: ask them to add yours, "
+              "with what it offers, what it seeks, its sectors and certifications. Meanwhile, tell me what your "
+              "company makes or needs, and I will suggest partners.",
+        "it": "I profili delle aziende sono inseriti e aggiornati dallo staff della partnership: chiedete di "
+              "aggiungere il vostro, con ciò che offre, ciò che cerca, i settori e le certificazioni. Intanto "
+              "ditemi che cosa produce o di che cosa ha bisogno la vostra azienda, e vi suggerirò dei partner.",
+        "pt": "Os perfis das empresas são cadastrados e atualizados pela equipe da parceria: peça a ela para "
+              "incluir o seu, com o que a empresa oferece, o que procura, seus setores e certificações. Enquanto "
+              "isso, diga-me o que a sua empresa faz ou precisa, e eu sugiro parceiros.",
+    },
     "translation_of": {
         "en": "[{t}] is a translation of [{o}], the original document.",
         "it": "[{t}] è una traduzione di [{o}], il documento originale.",
