@@ -83,6 +83,11 @@ def test_a_need_is_read_for_what_it_seeks():
     assert request_object("Procuro um fabricante de válvulas de esfera API 6D. Quais empresas vocês recomendam?") \
         == "válvulas de esfera API 6D"
     assert request_object("We are looking for a supplier of forged flanges") == "forged flanges"
+    # A one-word object after a greeting that asks how one is ("oi, tudo bem? …" gave "tudo bem? vcs
+    # tem de parafusos"), and a request for a quote, which is a request for the thing quoted.
+    assert request_object("oi, tudo bem? vcs tem fornecedor de parafusos?") == "parafusos"
+    assert request_object("preciso de um orçamento de usinagem") == "usinagem"
+    assert request_object("We need a quote for CNC machining") == "CNC machining"
     # The asker's own product is not what is sought, in the three languages.
     assert without_own_product("Precision machining for our pump housings") == "Precision machining"
     assert without_own_product("Lavorazioni meccaniche di precisione per i corpi delle nostre pompe") \

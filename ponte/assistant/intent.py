@@ -533,6 +533,8 @@ hi hey ciao ola oi contacts contact contatti contatto contatos contato
 want wants queremos quero quer queria vogliamo voglio desideriamo piacerebbe work lavorare collaborare con trabalhar colaborar
 possa possano faccia facciano faca facam fa fanno faz fazem doing
 urgent urgente urgently urgentemente asap subito
+quote quotes quotation estimate preventivo preventivi orcamento orcamentos cotacao cotacoes
+recomendam recomenda recomendaria recomendariam consigliate consigliereste consiglia suggerite suggerisci
 contratar contratare hire hiring engage ingaggiare assumere
 them they it its
 """.split())
@@ -557,7 +559,9 @@ def request_object(message: str, limit: int = 80) -> str:
         if len(sentences) > 1 and _WRITER.match(fold(sentence)):
             continue  # who is writing ("I'm the purchasing manager of a refinery contractor.")
         end, text = _object_of(sentence)
-        if end and len(re.findall(r"[^\W\d_]{3,}", text)) >= 2:
+        # A lead, and something after it ("… vcs tem fornecedor de parafusos?" after "oi, tudo bem?"),
+        # not the sentence given back whole for want of an object.
+        if end and re.search(r"[^\W\d_]{3,}", text) and text != sentence.strip(" ?.!;:,"):
             found = text
             break
     text = found or _object_of(message)[1]
