@@ -1122,3 +1122,16 @@ def test_joining_the_directory_is_told_how(shared_assistant):
         assert reply.answer == phrase("join", lang) and reply.citations == [] and reply.partners == [], message
     assert not wants_to_join("Which companies joined the partnership?")
     assert not wants_to_join("Our company needs a supplier of forged flanges")
+
+
+def test_a_bare_trade_answered_with_firms_is_refined_like_a_request(shared_assistant):
+    # "e na Itália?" after "Galvanização a fogo" had been answered with firms quoted the article: only
+    # a message worded as a request could be refined by place or narrowed.
+    first = shared_assistant.chat(ChatRequest(message="Galvanização a fogo"))
+    assert first.partners
+    reply = shared_assistant.chat(ChatRequest(message="e na Itália?", conversation_id=first.conversation_id))
+    assert reply.partners and all(p.country == "IT" for p in reply.partners)
+    assert "“Galvanização a fogo”" in reply.partners[0].reasons[0] or reply.partners[0].fit == "partial"
+    first = shared_assistant.chat(ChatRequest(message="Non-destructive testing services"))
+    reply = shared_assistant.chat(ChatRequest(message="which of them are in Brazil?", conversation_id=first.conversation_id))
+    assert [p.company_id for p in reply.partners] == ["br-inspecao-recife"]

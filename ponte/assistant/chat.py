@@ -383,8 +383,18 @@ class ChatService:
 
         turns = self.core.store.turns(conversation_id)
         history = [t["text"] for t in turns if t["role"] == "user"]
+        # A trade typed bare that was answered with firms ("valvole a sfera") was a partner request
+        # too: "e in Brasile?" or "quali di queste …?" after it refine it.
+        listed = {t_user["text"] for t_user, t_reply in zip(turns, turns[1:]) if t_user["role"] == "user"
+                  and t_reply["role"] == "assistant" and names_a_thing(t_user["text"])
+                  and not t_reply["text"].startswith(tuple(PHRASES["profile_intro"].values()))
+                  and companies_listed(snap, t_reply["text"])} if snap.companies else set()
+
+        def was_request(text: str) -> bool:
+            return requests_partners(text) or text in listed
+
         among = narrows_the_list(message) if history and snap.companies else None
-        earlier = next((h for h in reversed(history) if requests_partners(h)), None) if among is not None else None
+        earlier = next((h for h in reversed(history) if was_request(h)), None) if among is not None else None
         if earlier is not None:
             if asks_about_certification(among) and conditions_named(snap, among).certified is None:
                 # "Which of them are certified?": the profiles of those suggested that list any
@@ -405,7 +415,7 @@ class ChatService:
                 len(shown := self._suggested(snap, turns, listed=False)) == 1:
             # "Quem seria um bom parceiro para ela?" after one company's profile: that company's partners.
             return self._partners_of(snap, shown[0], message, lang)
-        earlier = earlier_request(message, history) if snap.companies else None
+        earlier = earlier_request(message, history, was_request) if snap.companies else None
         if earlier is not None:
             # "And in Italy?" after a partner request: the same request, in this message's places,
             # which are then all that is asked (a condition, not a preference).
@@ -416,7 +426,7 @@ class ChatService:
             return self._partner_reply(snap, request, asker, lang, where)
         reading = alone = self.read(snap, message, asker)
         thing = another_thing(message) if history and snap.companies else None
-        before = next((h for h in reversed(history) if requests_partners(h)), None) if thing is not None else None
+        before = next((h for h in reversed(history) if was_request(h)), None) if thing is not None else None
         if before is not None and self._suggested(snap, turns, listed=True) and \
                 not alone.support.clears() and (sought := request_object(before, limit=10_000)) in before:
             # "E de robôs de soldagem?" right after partners were suggested, and nothing the documents

@@ -259,15 +259,17 @@ def names_only_conditions(text: str) -> bool:
     return names_nothing_sought(_CONDITION_WORDS.sub(" ", _DIRECTORY.sub(" ", fold(text))))
 
 
-def earlier_request(message: str, history: list[str]) -> str | None:
+def earlier_request(message: str, history: list[str], is_request=None) -> str | None:
     """For a follow-up that only changes where partners should be ("and in Italy?", "e alguma
-    empresa italiana?"), the latest earlier partner request that names what is sought; else None."""
+    empresa italiana?"), the latest earlier partner request that names what is sought; else None.
+    `is_request` tells a partner request (default `requests_partners`)."""
+    is_request = is_request or requests_partners
     if not history or not names_nothing_sought(without_places(message, keep_all=False)):
         return None
     for earlier in reversed(history):  # back over earlier follow-ups ("and in Brazil?", "which of them …?")
         if names_nothing_sought(without_places(earlier, keep_all=False)) or narrows_the_list(earlier) is not None:
             continue
-        return earlier if requests_partners(earlier) else None
+        return earlier if is_request(earlier) else None
     return None
 
 
@@ -490,9 +492,8 @@ _TURN_TO = re.compile(r"\b(?:who(?:m)? (?:do|should|can|could|shall) (?:i|we) (?
 # Joining the directory ("How do I add my company?", "Posso iscrivere la mia azienda?", "Quero cadastrar
 # minha empresa", "Can we join the network?"): staff add profiles, so the reply says how.
 _JOIN = re.compile(r"\b(?:add|register|list|include|enrol+|sign up|iscriver\w*|registrar\w*|inserire|aggiungere|"
-                   r"cadastr\w*|incluir|inscrever|adicionar)\s+(?:(?:a|la|o|the)\s+)?(?:my|our|mia|mio|nostra|nostro|"
-                   r"minha|meu|nossa|nosso)\s+(?:own\s+)?(?:compan(?:y|ies)|firm|business|azienda|impresa|ditta|empresa|"
-                   r"fabrica|officina)\b|\b(?:join|entrar (?:no|na|em)|entrare (?:nel|nella|in)|aderire (?:al|alla)|"
+                   r"cadastr\w*|incluir|inscrever|adicionar)\s+(?:(?:a|la|o|the)\s+)?" + _POSSESSED.pattern.removeprefix(r"\b") +
+                   r"|\b(?:join|entrar (?:no|na|em)|entrare (?:nel|nella|in)|aderire (?:al|alla)|"
                    r"fazer parte (?:do|da)|far parte (?:del|della))\s+(?:(?:the|a|o|la|il)\s+)?(?:directory|partnership|"
                    r"network|database|rete|partenariato|parceria|rede|diretorio|elenco|catalogo)\b")
 
