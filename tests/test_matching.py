@@ -1105,7 +1105,7 @@ def test_a_trade_typed_bare_gets_the_firms_that_clearly_offer_it(shared_assistan
     # (praise near "Lavorazioni meccaniche", "training" near "Estudos de vento") gets no firm.
     reply = shared_assistant.chat(ChatRequest(message="MetalMec"))
     assert reply.grounded and reply.partners == [] and "MetalMec" in reply.answer
-    for message in ("pizza", "Ottimo lavoro", "training", "Show, valeu demais"):
+    for message in ("pizza", "Ottimo lavoro", "training", "Show, valeu demais", "Recife", "Brasile"):
         assert shared_assistant.chat(ChatRequest(message=message)).partners == [], message
 
 

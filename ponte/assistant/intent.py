@@ -160,10 +160,11 @@ _ABOUT = re.compile(r"^\W*(?:what|how|why|when|where|o que|que|como|por que|porq
 
 def names_a_thing(message: str) -> bool:
     """A message that names something without asking anything of it ("valvole a sfera", "CNC machining
-    in Recife", "Galvanização a fogo"): no question mark, no question word, no request."""
+    in Recife", "Galvanização a fogo"): no question mark, no question word, no request, and more than
+    a place ("Recife", "Brasile" got firms "for your request for “Recife”")."""
     text = fold(without_greeting(message))
     return "?" not in message and not (_ABOUT.match(text) or _WHICH.match(text) or _WHO.match(text)) \
-        and not requests_partners(message)
+        and not requests_partners(message) and not names_nothing_sought(without_places(message, keep_all=False))
 
 
 def asks_about_firms(message: str) -> bool:
