@@ -1135,3 +1135,19 @@ def test_a_bare_trade_answered_with_firms_is_refined_like_a_request(shared_assis
     first = shared_assistant.chat(ChatRequest(message="Non-destructive testing services"))
     reply = shared_assistant.chat(ChatRequest(message="which of them are in Brazil?", conversation_id=first.conversation_id))
     assert [p.company_id for p in reply.partners] == ["br-inspecao-recife"]
+
+
+def test_a_request_that_names_nothing_sought_gets_the_directory(shared_assistant):
+    # "Cerchiamo partner", "Procuramos parceiros", "companies" got firms picked for those very words
+    # ("Carrocerias de ônibus urbanos … para o seu pedido de “Procuramos parceiros”"); "empresas
+    # italianas" even got a Pernambuco network. The directory reply says what there is and how to ask.
+    for message, lang, n in (("Cerchiamo partner", "it", "53"), ("Procuramos parceiros", "pt", "53"),
+                             ("companies", "en", "53"), ("empresas italianas", "pt", "30"),
+                             ("Cerchiamo partner in Brasile", "it", "23")):
+        reply = shared_assistant.chat(ChatRequest(message=message))
+        assert reply.partners == [] and reply.citations == [] and n in reply.answer.split("\n")[0], message
+        assert reply.language == lang, message
+    # What is sought, a sector or what the asker makes still gets firms.
+    for message in ("Cerchiamo fornitori di valvole", "Siamo un'azienda che produce valvole, cerchiamo partner",
+                    "We are looking for a supplier of supply vessel chartering"):
+        assert shared_assistant.chat(ChatRequest(message=message)).partners, message

@@ -27,9 +27,9 @@ from .grounding import Z_CROSS, Support, offer_z, outside_knowledge
 from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, asks_about_a_partner,
                      asks_about_certification, asks_about_firms, asks_for_companies, asks_for_contacts,
                      asks_for_its_partners, asks_for_the_directory, asks_how_to_reach, asks_whom_to_turn_to, asks_whether_any, courtesy,
-                     earlier_request, introduces_itself, names_a_thing, names_only_conditions, narrows_the_list, need_parts,
+                     earlier_request, introduces_itself, names_a_thing, names_nothing_sought, names_only_conditions, narrows_the_list, need_parts,
                      request_and_question, request_object, requests_partners, says_nothing_of_its_own,
-                     seek_any_partner, seeks_partners, small_talk, wants_to_join, without_instructions)
+                     own_offer, seek_any_partner, seeks_partners, small_talk, wants_to_join, without_instructions)
 from .language import PHRASES, guess_language, phrase, said_together
 from .matcher import Conditions, conditions_named, to_match, wants
 from .places import place_filters, without_places
@@ -203,6 +203,17 @@ class ChatService:
         distinctive words shared with the question (names, codes, cognates) tip near-ties."""
         return sim - self.cut(snap, asker, str(snap.seg_lang[row]))[0] + LEXICAL_NUDGE * _shared(snap, row, words)
 
+    @staticmethod
+    def _asks_for_anyone(snap: Snapshot, message: str) -> bool:
+        """A request for firms that names neither what they should offer, nor a sector, a
+        certification or a partnership type, nor what the asker makes (a place may be named)."""
+        if not asks_for_companies(message) or own_offer(message) is not None or companies_named(snap, message):
+            return False
+        if not names_nothing_sought(without_places(message, keep_all=False), goods=False):  # "supply vessel chartering" is sought
+            return False
+        wants_of = conditions_named(snap, message)
+        return wants_of.certified is None and wants_of.in_sector is None and wants_of.open_to is None
+
     def _asks_nothing(self, snap: Snapshot, message: str) -> bool:
         talk = self.conversational(snap, message)
         return talk is not None and talk.asks_nothing
@@ -369,6 +380,11 @@ class ChatService:
             # "Which Brazilian companies are looking for Italian partners?": all of them are; the
             # directory's firms there, and how to ask for the ones that seek what the asker offers.
             return self._directory(snap, which, lang), [], [], False
+        if snap.companies and self._asks_for_anyone(snap, message):
+            # "Cerchiamo partner", "Procuramos parceiros", "companies": nothing is said of what is
+            # sought, so the directory answers (how many firms, where, and how to ask), rather than
+            # firms picked for the words "Cerchiamo partner".
+            return self._directory(snap, message, lang), [], [], False
         named = companies_named(snap, message) if snap.companies else []
         if (company := _sought_for(snap, message, named)) is not None:
             # "Which partners would suit Valvole Brescia?": that company's complementary partners.

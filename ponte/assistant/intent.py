@@ -898,10 +898,13 @@ def seeks_only_partners(rest: str) -> bool:
     return names_nothing_sought(without_sectors(without_places(rest)))
 
 
-def names_nothing_sought(text: str) -> bool:
+def names_nothing_sought(text: str, goods: bool = True) -> bool:
     """Whether a request names nothing but partners, customers or the like ("Cerchiamo partner.",
-    "and we are looking for new customers")."""
-    folded = _GENERIC_SOUGHT.sub(" ", _ASKS_FOR_COMPANIES.sub(" ", _SEEKING.sub(" ", _OURS.sub(" ", _OUR_GOODS.sub(" ", fold(text))))))
+    "and we are looking for new customers"); with `goods`, what the asker wants to supply does not
+    count either ("we want to supply valves, looking for partners")."""
+    folded = fold(text)
+    folded = _OUR_GOODS.sub(" ", folded) if goods else folded
+    folded = _GENERIC_SOUGHT.sub(" ", _ASKS_FOR_COMPANIES.sub(" ", _SEEKING.sub(" ", _OURS.sub(" ", folded))))
     words = [w for w in re.findall(r"[^\W\d_]+", folded)
              if w not in _LEAD_FILLER and w not in STOPWORDS and len(w) >= 3
              and not w.startswith(COUNTRY_STEMS) and w not in _CONVERSATIONAL]
