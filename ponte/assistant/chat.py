@@ -84,6 +84,9 @@ WORDS_LANGUAGE_SHARE = 0.75
 STRONG_EVIDENCE = 0.03
 
 
+# A reply that shows one company's profile (its first line), not a list of suggested partners.
+_PROFILE_REPLY = tuple(PHRASES["profile_intro"].values())
+
 # "A supplier like Valvole Brescia": a company named as an example of what is sought.
 _LIKE = re.compile(r"\b(?:like|similar|such as|simil[ei]|come|tipo|como|semelhantes?|parecid[ao]s?|igual)\b")
 
@@ -204,10 +207,11 @@ class ChatService:
         return sim - self.cut(snap, asker, str(snap.seg_lang[row]))[0] + LEXICAL_NUDGE * _shared(snap, row, words)
 
     @staticmethod
-    def _asks_for_anyone(snap: Snapshot, message: str) -> bool:
+    def _asks_for_anyone(snap: Snapshot, message: str, named: list[int]) -> bool:
         """A request for firms that names neither what they should offer, nor a sector, a
-        certification or a partnership type, nor what the asker makes (a place may be named)."""
-        if not asks_for_companies(message) or own_offer(message) is not None or companies_named(snap, message):
+        certification or a partnership type, nor what the asker makes, nor a firm (`named`); a
+        place may be named."""
+        if named or not asks_for_companies(message) or own_offer(message) is not None:
             return False
         if not names_nothing_sought(without_places(message, keep_all=False), goods=False):  # "supply vessel chartering" is sought
             return False
@@ -380,12 +384,12 @@ class ChatService:
             # "Which Brazilian companies are looking for Italian partners?": all of them are; the
             # directory's firms there, and how to ask for the ones that seek what the asker offers.
             return self._directory(snap, which, lang), [], [], False
-        if snap.companies and self._asks_for_anyone(snap, message):
+        named = companies_named(snap, message) if snap.companies else []
+        if snap.companies and self._asks_for_anyone(snap, message, named):
             # "Cerchiamo partner", "Procuramos parceiros", "companies": nothing is said of what is
             # sought, so the directory answers (how many firms, where, and how to ask), rather than
             # firms picked for the words "Cerchiamo partner".
             return self._directory(snap, message, lang), [], [], False
-        named = companies_named(snap, message) if snap.companies else []
         if (company := _sought_for(snap, message, named)) is not None:
             # "Which partners would suit Valvole Brescia?": that company's complementary partners.
             return self._partners_of(snap, company, message, lang)
@@ -399,15 +403,16 @@ class ChatService:
 
         turns = self.core.store.turns(conversation_id)
         history = [t["text"] for t in turns if t["role"] == "user"]
-        # A trade typed bare that was answered with firms ("valvole a sfera") was a partner request
-        # too: "e in Brasile?" or "quali di queste …?" after it refine it.
-        listed = {t_user["text"] for t_user, t_reply in zip(turns, turns[1:]) if t_user["role"] == "user"
-                  and t_reply["role"] == "assistant" and names_a_thing(t_user["text"])
-                  and not t_reply["text"].startswith(tuple(PHRASES["profile_intro"].values()))
-                  and companies_listed(snap, t_reply["text"])} if snap.companies else set()
+        replies = {u["text"]: r["text"] for u, r in zip(turns, turns[1:]) if u["role"] == "user" and r["role"] == "assistant"}
 
         def was_request(text: str) -> bool:
-            return requests_partners(text) or text in listed
+            # A trade typed bare that was answered with firms ("valvole a sfera") was a partner
+            # request too: "e in Brasile?" or "quali di queste …?" after it refine it.
+            if requests_partners(text):
+                return True
+            reply = replies.get(text, "")
+            return bool(snap.companies) and names_a_thing(text) and not reply.startswith(_PROFILE_REPLY) \
+                and bool(companies_listed(snap, reply))
 
         among = narrows_the_list(message) if history and snap.companies else None
         earlier = next((h for h in reversed(history) if was_request(h)), None) if among is not None else None
@@ -502,13 +507,12 @@ class ChatService:
                 return phrase("no_partners", lang), [], [], False
         elif snap.companies and names_a_thing(message) and reading.support.score < STRONG_EVIDENCE:
             # A trade typed bare ("valvole a sfera", "Galvanização a fogo") that the documents hardly
-            # speak of: the firms whose offer fits it strongly answer it ("valvole a sfera" quoted
-            # the partnership's aims, "Non-destructive testing services" was declined).
-            # A bare trade says nothing of intent, so a firm is shown only where its offer fits it
-            # strongly, or stands both as far above the unrelated messages nearest to that offer as
-            # a document must stand to back a question across languages (Z_CROSS) and as far above
-            # the other firms' offers as a request's object must (STANDING_Z): "Ottimo lavoro" sat
-            # near "Lavorazioni meccaniche conto terzi", "training" near "Estudos de vento".
+            # speak of is answered by firms ("valvole a sfera" quoted the partnership's aims). It says
+            # nothing of intent, so a firm is shown only where its offer fits it strongly, or stands
+            # both as far above the unrelated messages nearest to that offer as a document must stand
+            # to back a question across languages (Z_CROSS) and as far above the other firms' offers
+            # as a request's object must (STANDING_Z): "Ottimo lavoro" sat near "Lavorazioni
+            # meccaniche conto terzi", "training" near "Estudos de vento".
             standing = self.core.matcher.standing(snap, snap.center(alone.qvec, asker))
             partners = [m for m in self.partners(snap, alone, asker, lang) if m.fit == "strong" or (
                 offer_z(snap, alone.qvec, asker, pos := snap.company_pos[m.company_id], local=True) >= Z_CROSS
@@ -595,7 +599,7 @@ class ChatService:
         `listed`, of the last reply that listed partners rather than showed one profile: "the
         second" after a look at the first (or after being told there is no third) is the second of
         that list."""
-        profile = tuple(PHRASES["profile_intro"].values()) + tuple(
+        profile = _PROFILE_REPLY + tuple(
             t.split("{", 1)[0] for key in ("only_suggested_1", "only_suggested_2") for t in PHRASES[key].values())
         last = next((t["text"] for t in reversed(turns) if t["role"] == "assistant"
                      and not (listed and t["text"].startswith(profile))), "")
