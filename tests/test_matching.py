@@ -95,6 +95,9 @@ def test_a_need_is_read_for_what_it_seeks():
     assert without_own_product("Usinagem de precisão para as carcaças das nossas bombas") == "Usinagem de precisão"
     # ... unless nothing would be left to look for.
     assert without_own_product("Castings for our valve bodies") == "Castings for our valve bodies"
+    # Where the asker works is not its product: the piping is part of what is sought.
+    assert without_own_product("orbital welding of stainless steel piping at our plant in Recife") \
+        == "orbital welding of stainless steel piping at our plant in Recife"
 
 
 def test_chat_partner_requests_show_credible_partners_with_how_sure(shared_assistant):

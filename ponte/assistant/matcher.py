@@ -595,7 +595,8 @@ def conditions_named(snap: Snapshot, need: str) -> Conditions:
 # A clause that names the asker's own product ("for our pump housings", "per i corpi delle nostre
 # pompe", "para as carcaças das nossas bombas"): a preposition, up to four words, a possessive.
 _PREP = r"(?:for|of|on|per|di|su|a|para|de|em|pra)"
-_OWN = re.compile(rf"\b{_PREP}\s+(?:(?!{_PREP}\b)\S+\s+){{0,4}}?"
+# A place of the asker's own in between ("piping at our plant in Recife") is where, not what.
+_OWN = re.compile(rf"\b{_PREP}\s+(?:(?!(?:{_PREP}|at|presso)\b)\S+\s+){{0,4}}?"
                   r"(?:our|my|nostr[aoie]|mi[aoe]|miei|noss[ao]s?|me[ui]s?|minhas?)\b.*$", re.I)
 
 
