@@ -26,7 +26,7 @@ from .answerer import Evidence, clip
 from .grounding import Z_CROSS, Support, offer_z, outside_knowledge
 from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, asks_about_a_partner,
                      asks_about_certification, asks_about_firms, asks_for_companies, asks_for_contacts,
-                     asks_for_its_partners, asks_for_the_directory, asks_how_to_reach, asks_whom_to_turn_to, asks_whether_any, courtesy,
+                     asks_for_a_person, asks_for_its_partners, asks_for_the_directory, asks_how_to_reach, asks_whom_to_turn_to, asks_whether_any, courtesy,
                      earlier_request, introduces_itself, names_a_thing, names_nothing_sought, names_only_conditions, narrows_the_list, need_parts,
                      request_and_question, request_object, requests_partners, says_nothing_of_its_own,
                      own_offer, seek_any_partner, seeks_partners, small_talk, wants_to_join, without_instructions)
@@ -375,6 +375,8 @@ class ChatService:
             return (phrase(polite, lang) if polite else self._help(snap, lang)), [], [], False
         if asks_for_contacts(message):
             return phrase("no_contacts", lang), [], [], False
+        if asks_for_a_person(message):  # "Can I talk to a human?": who can, and what Ponte does
+            return phrase("human", lang), [], [], False
         if addressed_to_the_assistant(message):  # instructions only ever select what is quoted
             return self._help(snap, lang), [], [], False
 

@@ -401,9 +401,12 @@ de para sobre criou funciona como
 like more would d to vorrei sapere di piu gostaria saber mais ponte
 my our company business firm mia mio nostra nostro azienda impresa minha meu nossa nosso empresa negocio
 la il lo le gli pela pelo na no
+site sito website webpage page pagina portal portale chat app tool strumento ferramenta
 """.split())
-# ... and Ponte by its name ("I'd like to know more about Ponte").
-_YOU = frozenset("you your yourself tu ti te sei sai puoi fai funzioni chiami servi tuo tua voce vc seu sua ponte".split())
+# ... and Ponte by its name ("I'd like to know more about Ponte"), or the page it is on ("What is
+# this site?" quoted who wrote the shipped article).
+_YOU = frozenset("you your yourself tu ti te sei sai puoi fai funzioni chiami servi tuo tua voce vc seu sua ponte "
+                 "site sito website webpage page pagina portal portale chat app tool strumento ferramenta".split())
 _ONLY_ADDRESS = re.compile(r"^\s*(?:\S+@\S+\.\w+|https?://\S+|www\.\S+|[+\d][\d\s().-]{5,})\s*$")
 # Requests for contact data, which Ponte never gives (staff see contacts through the profile API).
 _CONTACTS = re.compile(r"\b(e-?mails?|phones?|telephones?|telefon[oei]s?|whats ?app|cellular[ei]?|celular(?:es)?|"
@@ -509,6 +512,20 @@ def asks_how_to_reach(message: str) -> bool:
 
 def asks_whom_to_turn_to(message: str) -> bool:
     return bool(_TURN_TO.search(fold(message)))
+
+
+# A person rather than the assistant ("Can I talk to a human?", "Posso parlare con un operatore?",
+# "Quero falar com um atendente"): declined as a question the documents do not cover, it read as if
+# the knowledge base were at fault.
+_PERSON = re.compile(r"\b(?:(?:talk|speak|chat)(?:ing)? (?:to|with) (?:a |an |some |your )?(?:real |live )?"
+                     r"(?:human|person|people|operator|agent|someone|somebody|representative|staff)|human (?:agent|operator)|"
+                     r"parlare con (?:una persona|un operatore|un'operatrice|qualcuno|un umano|una persona reale)|operatore umano|"
+                     r"falar com (?:uma pessoa|um atendente|uma atendente|alguem|um humano|um operador|atendente|uma pessoa real)|"
+                     r"atendimento humano|atendente humano)\b")
+
+
+def asks_for_a_person(message: str) -> bool:
+    return bool(_PERSON.search(fold(message)))
 
 
 # What may stand between a request's lead ("we are looking for a supplier") and its object.

@@ -145,6 +145,14 @@ PHRASES = {
         "pt": "Não posso compartilhar contatos de empresas. A equipe da parceria pode colocá-los em contato; "
               "pergunte-me o que uma empresa oferece ou quais parceiros atendem às suas necessidades.",
     },
+    "human": {
+        "en": "I'm Ponte, an automated assistant. To speak with a person, contact the partnership's staff "
+              "through this portal; I answer questions about the partnership's documents and suggest partner companies.",
+        "it": "Sono Ponte, un assistente automatico. Per parlare con una persona, contattate lo staff della "
+              "partnership tramite questo portale; io rispondo a domande sui documenti della partnership e suggerisco aziende partner.",
+        "pt": "Sou a Ponte, um assistente automático. Para falar com uma pessoa, contate a equipe da parceria "
+              "por este portal; eu respondo a perguntas sobre os documentos da parceria e sugiro empresas parceiras.",
+    },
     "join": {
         "en": "Company profiles are added and kept up to date by the partnership's staff: ask them to add yours, "
               "with what it offers, what it seeks, its sectors and certifications. Meanwhile, tell me what your "
