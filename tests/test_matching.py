@@ -692,6 +692,36 @@ def test_a_follow_up_that_only_names_a_place_repeats_the_request_there(shared_as
     assert after.partners == []
 
 
+@pytest.mark.parametrize("request_, follow_up, lang, country", [
+    ("Show me companies in the wind sector", "only Italian ones", "en", "IT"),
+    ("Cerchiamo fornitori di valvole", "solo quelle brasiliane", "it", "BR"),
+    ("Procuro empresas de usinagem", "apenas as italianas", "pt", "IT"),
+])
+def test_a_follow_up_that_keeps_only_one_country_repeats_the_request_there(shared_assistant, request_, follow_up,
+                                                                           lang, country):
+    # "only Italian ones" was declined as a question the documents do not cover; "solo quelle
+    # brasiliane" quoted the article.
+    first = shared_assistant.chat(ChatRequest(message=request_))
+    assert first.partners
+    there = shared_assistant.chat(ChatRequest(message=follow_up, conversation_id=first.conversation_id))
+    assert there.language == lang and all(p.country == country for p in there.partners)
+    assert there.partners or there.answer == phrase("no_partners", lang)
+    assert all(c.source_id in {p.company_id for p in there.partners} for c in there.citations)  # no quotes
+
+
+def test_a_reason_quotes_what_is_sought_without_the_verb_of_the_question(shared_assistant):
+    from ponte.assistant.intent import quoted_object
+
+    assert quoted_object("Which companies make forged flanges?", "make forged flanges") == "forged flanges"
+    assert quoted_object("Quali aziende producono flange forgiate?", "producono flange forgiate") == "flange forgiate"
+    assert quoted_object("Quais empresas fabricam flanges forjados?", "fabricam flanges forjados") == "flanges forjados"
+    # A verb that is part of what is sought stays ("supply vessel chartering").
+    assert quoted_object("Which companies offer supply vessel chartering?", "supply vessel chartering") \
+        == "supply vessel chartering"
+    resp = shared_assistant.chat(ChatRequest(message="Which companies make forged flanges?"))
+    assert resp.partners and "“forged flanges”" in resp.answer and "“make forged flanges”" not in resp.answer
+
+
 def test_a_short_message_that_reads_as_several_languages_keeps_the_conversations():
     from ponte.assistant.language import guess_language
 

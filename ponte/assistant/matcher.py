@@ -19,7 +19,7 @@ from ..index.retriever import filter_mask
 from ..index.snapshot import PARTNERSHIPS, SECTORS, Snapshot, bitmask
 from ..models import CompanyProfile, Filters, Match
 from .grounding import offer_z
-from .intent import names_only_conditions, request_object
+from .intent import names_only_conditions, quoted_object, request_object
 from .answerer import clip
 from .language import phrase, said_together
 from .places import places_named, without_places
@@ -382,7 +382,7 @@ class Matcher:
         unfiltered = self._shortlist(score, k) if filters is not None else np.zeros(0, dtype=np.int64)
         score[~filter_mask(snap, filters)] = -np.inf
 
-        wanted = clip(sought, 80) if sought else request_object(need)  # `sought` is already the object
+        wanted = clip(quoted_object(need, sought), 80) if sought else request_object(need)  # `sought` is already the object
         matches = []
         shortlist = self._shortlist(score, k)
         judged = np.union1d(shortlist, unfiltered).astype(np.int64)
