@@ -560,7 +560,10 @@ def test_a_company_named_in_a_message_gets_its_public_profile(shared_assistant):
     # How to reach the firms just suggested is told the same, in the asker's language (the article's
     # sentences were quoted for "come posso contattarli?"); "avete contatti di aziende che …" is a request.
     for message, lang in (("Perfetto, come posso contattarli?", "it"), ("How can I get in touch with them?", "en"),
-                          ("Como entro em contato com a primeira?", "pt")):
+                          ("Como entro em contato com a primeira?", "pt"),
+                          # a firm's contacts by a pronoun: declined as if the documents were at fault
+                          ("Quais são os contatos dela?", "pt"), ("Mi dai i loro contatti?", "it"),
+                          ("What are their contacts?", "en")):
         resp = shared_assistant.chat(ChatRequest(message=message))
         assert resp.answer == phrase("no_contacts", lang) and resp.citations == [] and resp.partners == [], message
     assert shared_assistant.chat(ChatRequest(message="Avete contatti di aziende che fanno controlli non distruttivi?")).partners

@@ -485,7 +485,11 @@ def asks_for_contacts(message: str) -> bool:
 # contato?"), not a word for contacts sought ("avete contatti di aziende che …?").
 _REACH = re.compile(r"\b(?:contact (?:them|it|him|her|this|that|these|those|the (?:first|second|third|company|firm))|"
                     r"get in touch|reach (?:them|him|her|it)|contattar\w*|(?:mettermi|metterci|mettersi|entrare) in contatto|"
-                    r"(?:entrar|entro|entramos) em contato|contata-l\w*|contatar|contata-l[oa]s?|falar com (?:eles|elas|ele|ela))\b")
+                    r"(?:entrar|entro|entramos) em contato|contata-l\w*|contatar|contata-l[oa]s?|falar com (?:eles|elas|ele|ela)|"
+                    # a firm's own contacts, by a pronoun ("Quais são os contatos dela?", "i loro contatti")
+                    r"(?:contatos?|contatti|contatto|contacts?) (?:dela|dele|delas|deles|desta|dessa|deste|desse|"
+                    r"della|dello|di (?:questa|quella|questo|quello)|dell.azienda|of (?:them|it|this|that|the (?:company|firm)))|"
+                    r"(?:suoi|sui|loro|seus|suas|their|its) (?:contatti|contatos|contacts?))\b")
 # Whom to turn to ("Who do I contact at SEBRAE?", "a chi possiamo rivolgerci?", "com quem devo falar?"):
 # a document may say it ("write to the chamber's desk"); where none does, contacts are not given out.
 _TURN_TO = re.compile(r"\b(?:who(?:m)? (?:do|should|can|could|shall) (?:i|we) (?:contact|call|write to|talk to|speak to|ask)|"
