@@ -477,6 +477,14 @@ def test_facciamo_and_fazemos_say_what_a_firm_makes_and_a_greeting_is_not_what_i
     # A request that opens its sentence with a capital is still the request.
     assert own_offer("Ciao, sono Anna. Produciamo valvole. Procuriamo i pezzi altrove. Cerchiamo fonderie in Brasile.")[1] \
         == "Cerchiamo fonderie in Brasile"
+    # What the firm makes, named before a clause ("the valves we produce leak"): that is the product,
+    # and what happens to it stays in the request (it read "leak at high pressure" as the product).
+    assert own_offer("The valves we produce leak at high pressure, who can test them?") == \
+        ("valves", "The valves leak at high pressure, who can test them?")
+    assert own_offer("I componenti che produciamo si rompono presto per fatica: chi può provarli?") == \
+        ("componenti", "I componenti si rompono presto per fatica: chi può provarli?")
+    assert own_offer("Temos problemas com as peças que fabricamos")[0] == "peças"
+    assert own_offer("We produce valves and need a foundry") == ("valves", "we need a foundry")
 
 
 def test_a_firm_that_asks_only_for_partners_somewhere_gets_partners_there_or_is_told_none(shared_assistant):

@@ -760,6 +760,13 @@ _OWN_OFFER = [
                r"developing|offering|providing|selling|fabricating)\s+(?P<x>.+)"),
     # "our company makes …", "la nostra azienda produce …"
     re.compile(rf"\b{_SELF}\s+{_MAKES}\s+(?P<x>.+)"),
+    # "I componenti che produciamo si rompono…", "As peças que fabricamos…", "the valves (that) we produce
+    # leak…": the product is what comes before the clause, and the rest of the sentence says what happens
+    # to it (read as "leak at high pressure" before, and the makers of the valves came first)
+    re.compile(rf"(?P<x>(?:[^\W\d_][\w'-]*\s+){{0,3}}[^\W\d_][\w'-]*)\s+(?P<rel>(?:that|which|che|que)\s+{_WE_MAKE})"
+               rf"(?=\s*(?:[,.;:!?]|$)|\s+(?!(?:an?|the|our|some|un|una|uno|i|gli|le|il|lo|la|dei|delle|um|uma|os|as|o|a|nossos|nossas)\b)[^\W\d_])"),
+    re.compile(rf"\b(?P<x>(?:the|these|those|all the)\s+(?:[^\W\d_][\w'-]*\s+){{0,2}}[^\W\d_][\w'-]*)\s+(?P<rel>{_WE_MAKE})"
+               rf"(?=\s*(?:[,.;:!?]|$)|\s+(?!(?:an?|the|our|some|for|to|in|and|with)\b)[^\W\d_])"),
     # "we make …", "produciamo …", "fabricamos …"
     re.compile(rf"\b{_WE_MAKE}\s+(?P<x>.+)"),
     # "we are a manufacturer of …", "siamo produttori di …", "somos um fabricante de …"
@@ -850,6 +857,19 @@ def own_offer(message: str) -> tuple[str, str] | None:
             stop = start + len(_FIRM_KIND_END.sub("", folded[start:stop].rstrip()))
             if not 1 <= len(folded[start:stop].split()) <= 4:
                 continue
+        elif "rel" in pattern.groupindex:
+            # The product is the last words of the phrase before the clause ("com as peças" -> "peças").
+            words = list(re.finditer(r"[^\W\d_][\w'-]*", folded[m.start("x"):m.end("x")]))
+            tail = [w for w in words if w.group(0) not in STOPWORDS]
+            firsts = [i for i, w in enumerate(words) if w.group(0) in STOPWORDS]
+            kept = words[firsts[-1] + 1:] if firsts else words
+            if not kept or not tail:
+                continue
+            start, stop = m.start("x") + kept[0].start(), m.end("x")
+            # What happens to it stays in the request: "I componenti … si rompono presto per fatica".
+            offer = message[start:stop].strip(" ,;:-")
+            rest = " ".join((message[:m.start("rel")] + " " + message[m.end():]).strip(" ,;:.").split())
+            return offer, rest
         else:
             start = m.start("x")
             end = _OWN_END.search(folded, start)
