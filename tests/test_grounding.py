@@ -36,6 +36,17 @@ def test_asking_for_a_person_is_told_who_can_help(shared_assistant, message, lan
     assert resp.language == lang and "Ponte" in resp.answer and "staff" in resp.answer.replace("equipe", "staff")
 
 
+def test_a_year_the_knowledge_base_never_names_is_declined_in_every_language(shared_assistant):
+    # The shipped article is of 2014: "events planned for 2025" quoted its closest sentences.
+    for message in ("Quali eventi sono previsti per il 2025?", "Which events are planned for 2025?",
+                    "Quais eventos estão previstos para 2025?"):
+        resp = shared_assistant.chat(ChatRequest(message=message))
+        assert not resp.grounded and resp.citations == [], message
+    # A year it names is no obstacle.
+    resp = shared_assistant.chat(ChatRequest(message="What did Lombardy launch under Europe 2020?"))
+    assert resp.grounded and resp.citations
+
+
 def test_a_question_to_ponte_about_the_knowledge_base_is_still_answered(shared_assistant):
     resp = shared_assistant.chat(ChatRequest(message="Can you tell me which agency supports MetalMec in Brazil?"))
     assert resp.grounded and "SEBRAE" in resp.answer

@@ -23,7 +23,7 @@ from ..index.retriever import Hit, filter_mask
 from ..index.snapshot import Snapshot, offtopic_question_vectors
 from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
 from .answerer import Evidence, clip
-from .grounding import Z_CROSS, Support, offer_z, outside_knowledge
+from .grounding import Z_CROSS, Support, offer_z, outside_knowledge, unknown_years
 from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, asks_about_a_partner,
                      asks_about_certification, asks_about_firms, asks_for_companies, asks_for_contacts,
                      asks_for_a_person, asks_for_its_partners, asks_for_the_directory, asks_how_to_reach, asks_whom_to_turn_to, asks_whether_any, courtesy,
@@ -228,14 +228,16 @@ class ChatService:
         if _not_a_question(message) or self._asks_nothing(snap, message):
             return None
         reading = self.read(snap, message, asker)
-        if reading.support.language == asker and outside_knowledge(message, snap.vocabulary):
+        if (reading.support.language == asker and outside_knowledge(message, snap.vocabulary)) \
+                or unknown_years(message, snap.vocabulary):
             return None
         return reading.support.score
 
-    def grounded(self, reading: Reading, asker: str, strangers: bool) -> bool:
+    def grounded(self, reading: Reading, asker: str, strangers: bool, timeless: bool = False) -> bool:
         """The evidence clears its calibrated cut, and the message names nothing unknown (names and
-        words are only comparable when the evidence is written in the asker's language)."""
-        if not reading.support.clears(self.core.settings.grounding_threshold):
+        words are only comparable when the evidence is written in the asker's language; a year the
+        knowledge base never names, `timeless`, in any language)."""
+        if timeless or not reading.support.clears(self.core.settings.grounding_threshold):
             return False
         return not (strangers and reading.support.language == asker)
 
@@ -478,7 +480,7 @@ class ChatService:
             # "How does this work?", "what is this?" with no earlier turn that says what "this" is:
             # the nearest sentences would be as empty ("The graph below synthesizes this approach:").
             return self._help(snap, lang), [], [], False
-        grounded_docs = self.grounded(reading, asker, strangers)
+        grounded_docs = self.grounded(reading, asker, strangers, bool(unknown_years(message, snap.vocabulary)))
         if not grounded_docs and asks_whom_to_turn_to(message):
             # "Who should I talk to about …?" that no document answers: contacts are not given out.
             return phrase("no_contacts", lang), [], [], False
@@ -640,7 +642,8 @@ class ChatService:
         partners = self.partners(snap, self.request(request), asker, lang)
         reading = self.read(snap, question, asker)
         evidence = self._quotes(snap, reading, question, asker) \
-            if self.grounded(reading, asker, outside_knowledge(question, snap.vocabulary)) else []
+            if self.grounded(reading, asker, outside_knowledge(question, snap.vocabulary),
+                             bool(unknown_years(question, snap.vocabulary))) else []
         composed = self.core.answerer.compose(question, lang, evidence, partners) if evidence or partners else None
         if composed is None or not composed.citations:
             return phrase("not_grounded", lang), [], [], False

@@ -372,7 +372,9 @@ class Snapshot:
 
 
 def _words(texts: list[str]) -> set[str]:
-    word = re.compile(r"[^\W\d_]+")
+    """The folded words of `texts`, and the years they name ("2014"): a question about a year that the
+    knowledge base never names cannot be answered from it (`grounding.unknown_years`)."""
+    word = re.compile(r"[^\W\d_]+|\b(?:1\d{3}|20\d{2})\b")
     out: set[str] = set()
     for text in texts:
         out.update(word.findall(fold(text)))
@@ -471,7 +473,7 @@ class SegmentTokens:
 # opens an unchanged knowledge base loads it instead of rebuilding it. Written to a temporary folder
 # and renamed, so a reader never sees half of one; older generations are removed.
 
-INDEX_FORMAT = "documents-3"
+INDEX_FORMAT = "documents-4"
 
 
 def _index_folder(store: Store, generation: int) -> Path | None:
