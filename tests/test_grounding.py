@@ -2,7 +2,7 @@
 import pytest
 
 from ponte.assistant.evaluation import run_eval
-from ponte.assistant.language import guess_language
+from ponte.assistant.language import guess_language, phrase
 from ponte.models import ChatRequest
 
 from .conftest import PLANTED_EMAIL, ROOT
@@ -45,6 +45,24 @@ def test_a_year_the_knowledge_base_never_names_is_declined_in_every_language(sha
     # A year it names is no obstacle.
     resp = shared_assistant.chat(ChatRequest(message="What did Lombardy launch under Europe 2020?"))
     assert resp.grounded and resp.citations
+
+
+def test_the_previous_answer_can_be_asked_in_another_language(shared_assistant):
+    # "and in Italian?" quoted sentences about Italian suppliers; it now answers the previous question again.
+    from ponte.assistant.intent import language_asked
+
+    assert [language_asked(m) for m in ("and in Italian?", "em português, por favor", "puoi rispondere in inglese?",
+                                        "and in Italy?", "in Italia?", "Em que ano?")] == ["it", "pt", "en", None, None, None]
+    first = shared_assistant.chat(ChatRequest(message="Which agency supports MetalMec in Brazil?"))
+    again = shared_assistant.chat(ChatRequest(message="and in Italian?", conversation_id=first.conversation_id))
+    assert again.language == "it" and again.grounded and "SEBRAE" in again.answer
+    assert again.answer.startswith(phrase("intro", "it"))
+    request = shared_assistant.chat(ChatRequest(message="Procuro fornecedor de flanges forjados"))
+    english = shared_assistant.chat(ChatRequest(message="in English please", conversation_id=request.conversation_id))
+    assert english.language == "en" and [p.company_id for p in english.partners] == [p.company_id for p in request.partners]
+    assert english.partners and english.partners[0].reasons[0].startswith("offers")
+    alone = shared_assistant.chat(ChatRequest(message="in italiano"))
+    assert alone.language == "it" and not alone.grounded and alone.citations == []
 
 
 def test_a_question_to_ponte_about_the_knowledge_base_is_still_answered(shared_assistant):

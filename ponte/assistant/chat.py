@@ -27,7 +27,7 @@ from .grounding import Z_CROSS, Support, offer_z, outside_knowledge, unknown_yea
 from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, asks_about_a_partner,
                      asks_about_certification, asks_about_firms, asks_for_companies, asks_for_contacts,
                      asks_for_a_person, asks_for_its_partners, asks_for_the_directory, asks_how_to_reach, asks_whom_to_turn_to, asks_whether_any, courtesy,
-                     earlier_request, introduces_itself, names_a_thing, names_nothing_sought, names_only_conditions, narrows_the_list, need_parts,
+                     earlier_request, introduces_itself, language_asked, names_a_thing, names_nothing_sought, names_only_conditions, narrows_the_list, need_parts,
                      request_and_question, request_object, requests_partners, says_nothing_of_its_own,
                      own_offer, seek_any_partner, seeks_partners, small_talk, wants_to_join, without_instructions)
 from .language import PHRASES, guess_language, phrase, said_together
@@ -364,7 +364,20 @@ class ChatService:
             written = talk.language if talk is not None else self._language_of_words(snap, message) or written
         lang = req.language or written
 
-        answer, citations, partners, grounded = self._turn(snap, message, written, lang, conversation_id, talk)
+        asked_in = language_asked(message)
+        earlier = next((t["text"] for t in reversed(core.store.turns(conversation_id)) if t["role"] == "user"
+                        and language_asked(t["text"]) is None), None) if asked_in and req.conversation_id else None
+        if earlier is not None:
+            # "And in Italian?", "em português, por favor": the previous question, answered again in
+            # that language (it quoted sentences about Italian suppliers), which the conversation keeps.
+            lang = asked_in
+            answer, citations, partners, grounded = self._turn(snap, earlier, guess_language(earlier)[0], lang,
+                                                               conversation_id)
+        elif asked_in:
+            lang = asked_in  # asked first: what Ponte can do, in that language
+            answer, citations, partners, grounded = self._help(snap, lang), [], [], False
+        else:
+            answer, citations, partners, grounded = self._turn(snap, message, written, lang, conversation_id, talk)
         core.store.add_turns(conversation_id, lang, [("user", message), ("assistant", answer)])
         return ChatResponse(conversation_id=conversation_id, answer=answer, language=lang, grounded=grounded,
                             citations=citations, partners=partners)

@@ -514,6 +514,24 @@ def asks_how_to_reach(message: str) -> bool:
     return bool(_REACH.search(fold(message)))
 
 
+# A follow-up that asks for the same answer in another language ("and in Italian?", "em português, por
+# favor", "puoi rispondere in inglese?"): the whole message, matched on folded text.
+_LANGUAGE_NAMES = {"en": r"english|inglese|ingles", "it": r"italian|italiano", "pt": r"portuguese|portoghese|portugues"}
+_IN_LANGUAGE = re.compile(
+    r"^\W*(?:(?:and|e|ed|ok|okay|now|ora|agora|please|per favore|por favor)\W+)*"
+    r"(?:(?:can|could) you\s+|(?:puoi|potresti|pode|poderia|podes)\s+)?"
+    r"(?:(?:answer|reply|respond|say it|write|rispondi|rispondere|rispondimi|scrivi|scrivere|responda|responder|responde|"
+    r"escreva|escrever|repeat|ripeti|repita)\s+(?:it\s+|me\s+|mi\s+)?)?"
+    r"(?:in|em|en)\s+(?P<lang>" + "|".join(f"(?P<{k}>{v})" for k, v in _LANGUAGE_NAMES.items()) + r")"
+    r"\W*(?:(?:please|per favore|por favor|grazie|obrigad[oa]|thanks)\W*)?$")
+
+
+def language_asked(message: str) -> str | None:
+    """The language a follow-up asks the previous answer in ("and in Italian?" -> "it"), else None."""
+    m = _IN_LANGUAGE.match(fold(message))
+    return next((k for k in _LANGUAGE_NAMES if m and m.group(k)), None)
+
+
 def asks_whom_to_turn_to(message: str) -> bool:
     return bool(_TURN_TO.search(fold(message)))
 
