@@ -802,6 +802,20 @@ def test_a_partnership_type_is_named_by_a_phrase_about_partnerships(text, kinds)
     assert partnerships_named(text) == kinds
 
 
+def test_a_certification_sought_as_a_service_is_no_condition(shared_assistant):
+    # "Un partner per la certificazione PED" got the tube maker that holds PED, "as requested".
+    from ponte.assistant.matcher import conditions_named
+
+    snap = shared_assistant.snapshot()
+    for message in ("Cerchiamo un partner per la certificazione ISO 9001", "We need help to get ISO 9001 certification",
+                    "Procuramos uma consultoria para obter a certificação ISO 9001"):
+        wants = conditions_named(snap, message)
+        assert wants.certified is not None and not wants.only, message
+    for message in ("Aziende certificate ISO 9001", "Which companies are certified ISO 9001?",
+                    "Empresas com certificação ISO 9001"):
+        assert conditions_named(snap, message).only, message
+
+
 def test_a_request_of_conditions_with_a_partnership_type_gets_firms_open_to_it(shared_assistant):
     reply = shared_assistant.chat(ChatRequest(message="Cerchiamo una joint venture in Brasile nel settore navale"))
     companies = {c.id: c for c in shared_assistant.snapshot().companies}

@@ -588,8 +588,15 @@ def conditions_named(snap: Snapshot, need: str) -> Conditions:
         rest = f" {plain_words(without_places(without_partnerships(without_sectors(need)), keep_all=False))} "
         for words in certs:
             rest = rest.replace(f" {words} ", " ")
-        only = names_only_conditions(rest)
+        only = names_only_conditions(rest) and not (certs and _CERTIFYING.search(fold(need)))
     return Conditions(sectors, certified, in_sector, placed, certs, only, kinds, open_to)
+
+
+# A certification sought as a service ("un partner per la certificazione PED", "help to get CE marking",
+# "para obter a certificação ISO 9001"): the firms that certify are sought, not those that hold it.
+_CERTIFYING = re.compile(r"\b(?:for|per|para|pra|to get|to obtain|ottenere|conseguire|obter|conseguir|help with|aiuto con|"
+                         r"ajuda com)\s+(?:(?:the|our|a|la|il|lo|nostra|nostro|a|o|nossa|nosso)\s+)?"
+                         r"(?:certification|certificazione|certificacao|certifying|certificare|certificar|marking|marcatura|marcacao)\b")
 
 
 # A clause that names the asker's own product ("for our pump housings", "per i corpi delle nostre
