@@ -61,6 +61,10 @@ def test_the_previous_answer_can_be_asked_in_another_language(shared_assistant):
     english = shared_assistant.chat(ChatRequest(message="in English please", conversation_id=request.conversation_id))
     assert english.language == "en" and [p.company_id for p in english.partners] == [p.company_id for p in request.partners]
     assert english.partners and english.partners[0].reasons[0].startswith("offers")
+    # It is no request of its own: "and in Italy?" after it refines the request before it.
+    italy = shared_assistant.chat(ChatRequest(message="and in Italy?", conversation_id=request.conversation_id))
+    assert all(p.country == "IT" for p in italy.partners) and "English" not in italy.answer
+    assert all("flanges forjados" in p.reasons[0] for p in italy.partners if p.reasons[0].startswith("offers"))
     alone = shared_assistant.chat(ChatRequest(message="in italiano"))
     assert alone.language == "it" and not alone.grounded and alone.citations == []
 

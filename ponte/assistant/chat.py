@@ -419,7 +419,8 @@ class ChatService:
             return self._request_and_question(snap, *both, asker, lang)
 
         turns = self.core.store.turns(conversation_id)
-        history = [t["text"] for t in turns if t["role"] == "user"]
+        # "And in Italian?" asked for an answer again: it is no message of its own to read later ones by.
+        history = [t["text"] for t in turns if t["role"] == "user" and language_asked(t["text"]) is None]
         replies = {u["text"]: r["text"] for u, r in zip(turns, turns[1:]) if u["role"] == "user" and r["role"] == "assistant"}
 
         def was_request(text: str) -> bool:
