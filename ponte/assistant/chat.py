@@ -233,11 +233,12 @@ class ChatService:
             return None
         return reading.support.score
 
-    def grounded(self, reading: Reading, asker: str, strangers: bool, timeless: bool = False) -> bool:
+    def grounded(self, snap: Snapshot, reading: Reading, asker: str, strangers: bool) -> bool:
         """The evidence clears its calibrated cut, and the message names nothing unknown (names and
         words are only comparable when the evidence is written in the asker's language; a year the
-        knowledge base never names, `timeless`, in any language)."""
-        if timeless or not reading.support.clears(self.core.settings.grounding_threshold):
+        knowledge base never names, in any language)."""
+        if not reading.support.clears(self.core.settings.grounding_threshold) or \
+                unknown_years(reading.text, snap.vocabulary):
             return False
         return not (strangers and reading.support.language == asker)
 
@@ -494,7 +495,7 @@ class ChatService:
             # "How does this work?", "what is this?" with no earlier turn that says what "this" is:
             # the nearest sentences would be as empty ("The graph below synthesizes this approach:").
             return self._help(snap, lang), [], [], False
-        grounded_docs = self.grounded(reading, asker, strangers, bool(unknown_years(message, snap.vocabulary)))
+        grounded_docs = self.grounded(snap, reading, asker, strangers)
         if not grounded_docs and asks_whom_to_turn_to(message):
             # "Who should I talk to about …?" that no document answers: contacts are not given out.
             return phrase("no_contacts", lang), [], [], False
@@ -656,8 +657,7 @@ class ChatService:
         partners = self.partners(snap, self.request(request), asker, lang)
         reading = self.read(snap, question, asker)
         evidence = self._quotes(snap, reading, question, asker) \
-            if self.grounded(reading, asker, outside_knowledge(question, snap.vocabulary),
-                             bool(unknown_years(question, snap.vocabulary))) else []
+            if self.grounded(snap, reading, asker, outside_knowledge(question, snap.vocabulary)) else []
         composed = self.core.answerer.compose(question, lang, evidence, partners) if evidence or partners else None
         if composed is None or not composed.citations:
             return phrase("not_grounded", lang), [], [], False

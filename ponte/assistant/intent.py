@@ -401,12 +401,12 @@ de para sobre criou funciona como
 like more would d to vorrei sapere di piu gostaria saber mais ponte
 my our company business firm mia mio nostra nostro azienda impresa minha meu nossa nosso empresa negocio
 la il lo le gli pela pelo na no
-site sito website webpage page pagina portal portale chat app tool strumento ferramenta
 """.split())
-# ... and Ponte by its name ("I'd like to know more about Ponte"), or the page it is on ("What is
-# this site?" quoted who wrote the shipped article).
-_YOU = frozenset("you your yourself tu ti te sei sai puoi fai funzioni chiami servi tuo tua voce vc seu sua ponte "
-                 "site sito website webpage page pagina portal portale chat app tool strumento ferramenta".split())
+# The page Ponte is on ("What is this site?" quoted who wrote the shipped article) is Ponte too.
+_SITE = frozenset("site sito website webpage page pagina portal portale chat app tool strumento ferramenta".split())
+_ABOUT_YOU |= _SITE
+# ... and Ponte by its name ("I'd like to know more about Ponte"), or that page.
+_YOU = frozenset("you your yourself tu ti te sei sai puoi fai funzioni chiami servi tuo tua voce vc seu sua ponte".split()) | _SITE
 _ONLY_ADDRESS = re.compile(r"^\s*(?:\S+@\S+\.\w+|https?://\S+|www\.\S+|[+\d][\d\s().-]{5,})\s*$")
 # Requests for contact data, which Ponte never gives (staff see contacts through the profile API).
 _CONTACTS = re.compile(r"\b(e-?mails?|phones?|telephones?|telefon[oei]s?|whats ?app|cellular[ei]?|celular(?:es)?|"
@@ -737,10 +737,11 @@ _FIRMS_THAT = re.compile(rf"\b(?:compan(?:y|ies)|firms?|suppliers?|aziend[ae]|im
 
 def quoted_object(need: str, sought: str) -> str:
     """`sought` as a reason quotes it: without a verb that follows the firms asked for in `need`."""
-    m = re.match(rf"{_MAKES}\s+(?=\S)", fold(sought))
-    if m is None or len(fold(sought)) != len(sought):
+    folded = fold(sought)
+    m = re.match(rf"{_MAKES}\s+(?=\S)", folded)
+    if m is None or len(folded) != len(sought):
         return sought
-    verb = fold(sought)[:m.end()].strip()
+    verb = folded[:m.end()].strip()
     return sought[m.end():] if any(f.group(0).split()[-1] == verb for f in _FIRMS_THAT.finditer(fold(need))) else sought
 
 
@@ -878,10 +879,9 @@ def own_offer(message: str) -> tuple[str, str] | None:
         elif "rel" in pattern.groupindex:
             # The product is the last words of the phrase before the clause ("com as peças" -> "peças").
             words = list(re.finditer(r"[^\W\d_][\w'-]*", folded[m.start("x"):m.end("x")]))
-            tail = [w for w in words if w.group(0) not in STOPWORDS]
-            firsts = [i for i, w in enumerate(words) if w.group(0) in STOPWORDS]
-            kept = words[firsts[-1] + 1:] if firsts else words
-            if not kept or not tail:
+            last = max((i for i, w in enumerate(words) if w.group(0) in STOPWORDS), default=-1)
+            kept = words[last + 1:]
+            if not kept:
                 continue
             start, stop = m.start("x") + kept[0].start(), m.end("x")
             # What happens to it stays in the request: "I componenti … si rompono presto per fatica".

@@ -595,7 +595,7 @@ def conditions_named(snap: Snapshot, need: str) -> Conditions:
 # A certification sought as a service ("un partner per la certificazione PED", "help to get CE marking",
 # "para obter a certificação ISO 9001"): the firms that certify are sought, not those that hold it.
 _CERTIFYING = re.compile(r"\b(?:for|per|para|pra|to get|to obtain|ottenere|conseguire|obter|conseguir|help with|aiuto con|"
-                         r"ajuda com)\s+(?:(?:the|our|a|la|il|lo|nostra|nostro|a|o|nossa|nosso)\s+)?"
+                         r"ajuda com)\s+(?:(?:the|our|a|la|il|lo|nostra|nostro|o|nossa|nosso)\s+)?"
                          r"(?:certification|certificazione|certificacao|certifying|certificare|certificar|marking|marcatura|marcacao)\b")
 
 
