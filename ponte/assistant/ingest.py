@@ -21,7 +21,7 @@ from ..errors import PonteError
 from ..index.chunking import ABOUT_HEADING, Chunk, chunk_text, in_context
 from ..index.encoders import Encoder
 from ..index.lexical import fold
-from ..index.loaders import DOCUMENT_SUFFIXES, UnreadableDocument, load_document
+from ..index.loaders import DOCUMENT_SUFFIXES, EXTRACTED_SUFFIXES, READER_VERSION, UnreadableDocument, load_document
 from ..index.store import ChunkRecord, CompanyVectors, Store
 from ..models import CompanyProfile, IngestReport, Rejection
 from .grounding import calibration_texts, offtopic_key
@@ -33,6 +33,13 @@ PROFILE_BATCH = 500  # profiles written per transaction
 # How segments are turned into text before embedding (see chunking.in_context); a store written
 # with another format is re-embedded by the next ingest.
 EMBEDDING_FORMAT = "heading-context-1"
+
+
+def content_digest(path: Path, raw: bytes) -> str:
+    """What tells a document unchanged. For the formats whose reader extracts the text (PDF, Word,
+    HTML), the reader's version counts too, so the next ingest reads them again when it improves."""
+    salt = f"reader-{READER_VERSION}".encode() if path.suffix.lower() in EXTRACTED_SUFFIXES else b""
+    return hashlib.sha256(raw + salt).hexdigest()
 
 
 def slugify(text: str) -> str:
@@ -149,7 +156,7 @@ class Ingestor:
                 f"{self.max_document_bytes / 1e6:.1f} MB (PONTE_MAX_DOCUMENT_BYTES)"))
             return None
         raw = path.read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
+        digest = content_digest(path, raw)
         known = self.store.document_by_source(source)
         if known is not None and known["hash"] == digest:
             report.unchanged += 1

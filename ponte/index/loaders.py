@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DOCUMENT_SUFFIXES = {".md", ".txt", ".pdf", ".html", ".htm", ".docx"}
+# Formats whose text a reader extracts; READER_VERSION changes when those readers read differently,
+# and ingest then reads such files again although their bytes did not change.
+EXTRACTED_SUFFIXES = {".pdf", ".html", ".htm", ".docx"}
+READER_VERSION = 2
 
 
 class UnreadableDocument(Exception):
@@ -79,18 +83,248 @@ def _about(meta: dict[str, str]) -> str | None:
     return " ".join(parts) or None
 
 
-def _read_pdf(path: Path) -> str:
+def table_lines(rows: list[list[str]], header: bool) -> list[str]:
+    """A table as one line per row, each a paragraph of its own, so a row is embedded, found and
+    quoted as a sentence ("Quota di partecipazione per impresa: 1.200 euro"). A row of two cells
+    reads as a label and its value; with a header row, each cell of a wider row is named by its
+    column ("Data: 3 de dezembro; Evento: Rodada de negócios…; Local: Recife"). Cells merged across
+    columns (repeated by the readers) are written once."""
+    cleaned = []
+    for row in rows:
+        cells = [" ".join(c.split()) for c in row]
+        cells = [c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1]]
+        if any(cells):
+            cleaned.append(cells)
+    if not cleaned:
+        return []
+    names = None
+    if header and len(cleaned) > 1:
+        # A header over two columns ("Voce | Importo") says nothing that "label: value" does not.
+        names, cleaned = (cleaned[0] if max(map(len, cleaned)) > 2 else None), cleaned[1:]
+    lines = []
+    for row in cleaned:
+        filled = [c for c in row if c]
+        if names and len(row) == len(names):
+            lines.append("; ".join(f"{n}: {c}" if n else c for n, c in zip(names, row) if c))
+        elif len(filled) == 2:
+            lines.append(f"{filled[0].rstrip(':')}: {filled[1]}")
+        else:
+            lines.append(" | ".join(filled))
+    return lines
+
+
+# Lines at the top or bottom of most pages (the document's name, "Page 3 of 10") are page
+# furniture, not text: read as text they run into the sentences around them.
+_PAGE_NUMBER = re.compile(r"^(?:(?:page|pag|pagina|página|p)\.?\s*)?[-–—]?\s*\d+\s*(?:(?:of|di|de|/)\s*\d+)?\s*[-–—]?$", re.I)
+_NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+([^\W\d_])")
+
+
+def _numbered(line: str) -> bool:
+    """"2. Who can apply", "3.1 Scope": a section number, then a capital ("10 percent of" is not)."""
+    m = _NUMBERED.match(line)
+    return bool(m) and m.group(1).isupper()
+
+
+_SENTENCE_DONE = (".", "!", "?", ":", ";", "…")
+_COLUMN_GAP = re.compile(r"(?<=\S)\s{3,}(?=\S)")
+
+
+def _page_lines(layout: str, plain: str) -> list[str]:
+    """One page's lines from pypdf's layout reading: "" where a vertical gap ends a paragraph, and a
+    table row as its cells joined by tabs (a first cell wrapped over the lines around its row is
+    put back together). A page where a third of the lines are two runs of prose side by side is set
+    in columns, which the layout reading would interleave: its plain reading is kept instead."""
+    rows = layout.splitlines()
+    body = [r for r in rows if r.strip()]
+    prose_pairs = sum(len(cells := _COLUMN_GAP.split(r.strip())) == 2 and min(len(c.split()) for c in cells) >= 5
+                      for r in body)
+    if not body or prose_pairs * 3 > len(body):
+        return [ln.strip() for ln in plain.splitlines() if ln.strip()]
+    out: list[str] = []
+    wrapped = -1  # the row whose first cell began on the line above it
+    for row in rows:
+        text = row.strip()
+        if not text:
+            if out and out[-1]:
+                out.append("")
+            wrapped = -1
+        elif _COLUMN_GAP.search(text):
+            cells = _COLUMN_GAP.split(text)
+            if row[:3].isspace() and out and out[-1] and "\t" not in out[-1] and len(out[-1].split()) <= 3:
+                cells = [out.pop()] + cells  # "Welding" / cells / "subcontractors"
+                wrapped = len(out)
+            out.append("\t".join(cells))
+        elif 0 <= wrapped == len(out) - 1 and len(text.split()) <= 3:
+            first, _, rest = out[-1].partition("\t")
+            out[-1] = f"{first} {text}\t{rest}"
+            wrapped = -1
+        else:
+            out.append(text)
+            wrapped = -1
+    return out
+
+
+def _furniture(pages: list[list[str]]) -> set[str]:
+    """Lines (digits masked) found among the first or last two lines of at least half the pages."""
+    if len(pages) < 2:
+        return set()
+    seen: dict[str, int] = {}
+    for lines in pages:
+        lines = [ln for ln in lines if ln]
+        for line in set(lines[:2] + lines[-2:]):
+            key = re.sub(r"\d+", "#", line.lower())
+            seen[key] = seen.get(key, 0) + 1
+    return {key for key, n in seen.items() if n >= max(2, len(pages) / 2)}
+
+
+def _table_header(rows: list[list[str]]) -> bool:
+    """A PDF table's first row names its columns when it is short words without figures over rows of
+    three cells or more ("Category | Certificate required | Audit interval")."""
+    first = rows[0]
+    return len(rows) > 2 and len(first) > 2 and not any(ch.isdigit() for c in first for ch in c) \
+        and all(len(c.split()) <= 4 for c in first)
+
+
+def _pdf_text(pages: list[list[str]]) -> str:
+    """Page lines (`_page_lines`) as light Markdown: page furniture dropped, words split by a hyphen at
+    a line's end joined, numbered or capitalised short lines made headings, table rows made one
+    paragraph each, and a paragraph ended where a line ends a sentence well short of the usual line
+    width. Pages run on into each other, as the sentences across their breaks do."""
+    furniture = _furniture(pages)
+    lines: list[str] = []
+    for page in pages:
+        filled = [i for i, ln in enumerate(page) if ln]
+        edges = set(filled[:2] + filled[-2:])
+        for i, line in enumerate(page):
+            if i in edges and (re.sub(r"\d+", "#", line.lower()) in furniture or _PAGE_NUMBER.match(line)):
+                continue
+            if line or (lines and lines[-1]):
+                lines.append(line)
+    widths = sorted(len(ln) for ln in lines if ln and "\t" not in ln)
+    usual = widths[len(widths) * 3 // 4] if widths else 0
+    out: list[str] = []
+    table: list[list[str]] = []
+    for i, line in enumerate(lines):
+        if "\t" in line:
+            table.append(line.split("\t"))
+            continue
+        if table and not line and "\t" in next((ln for ln in lines[i + 1:] if ln), ""):
+            continue  # rows set apart by space are still one table
+        if table:
+            out.extend(["", *[x for row in table_lines(table, _table_header(table)) for x in (row, "")]])
+            table = []
+        if not line:
+            out.append("")
+            continue
+        prev = next((ln for ln in reversed(lines[:i]) if ln), "")
+        nxt = next((ln for ln in lines[i + 1:] if ln), "")
+        short = len(line.split()) <= 10 and not line.endswith(_SENTENCE_DONE + (",",))
+        numbered = _numbered(line) and not _numbered(prev) and not _numbered(nxt) and nxt[:1].isupper()
+        capitals = sum(ch.isalpha() for ch in line) >= 4 and line.upper() == line
+        if short and (numbered or capitals) and line[0].isdigit() == bool(numbered):
+            out.append("## " + line)
+            continue
+        if out and out[-1].endswith("-") and len(out[-1]) > 1 and out[-1][-2].isalpha() and line[:1].islower():
+            out[-1] = out[-1][:-1] + line  # "manufac-" + "turing"
+        else:
+            out.append(line)
+        if line.endswith(_SENTENCE_DONE[:3]) and len(line) < 0.7 * usual:
+            out.append("")  # the short last line of a paragraph
+    if table:
+        out.extend(["", *[x for row in table_lines(table, _table_header(table)) for x in (row, "")]])
+    text = re.sub(r"\n*(## [^\n]*)\n*", r"\n\n\1\n\n", "\n".join(out))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _pdf_title(reader, text: str) -> str | None:
+    """The title the file declares (not a converter's "Microsoft Word - x.docx"), else its first line."""
+    meta = getattr(reader, "metadata", None)
+    title = (getattr(meta, "title", None) or "").strip() if meta else ""
+    if title and not re.match(r"(?i)microsoft word|untitled|document\d*$", title) and not re.search(r"\.\w{3,4}$", title):
+        return title
+    first = next((ln.lstrip("# ").strip() for ln in text.splitlines() if ln.strip()), "")
+    return first if 0 < len(first.split()) <= 15 else None
+
+
+def _read_pdf(path: Path) -> tuple[str, str | None]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [_page_lines(page.extract_text(extraction_mode="layout") or "", page.extract_text() or "")
+                 for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise UnreadableDocument(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
     except Exception as exc:  # pypdf raises many internal types on corrupt files
         raise UnreadableDocument(f"not a readable PDF ({exc.__class__.__name__})") from exc
-    return "\n\n".join(pages)
+    text = _pdf_text(pages)
+    return text, _pdf_title(reader, text)
+
+
+# Never text: code, styling, and a page's navigation and footer.
+_HTML_SKIP = {"script", "style", "noscript", "template", "nav", "footer", "svg", "iframe", "head", "button",
+              "select", "option", "textarea", "input", "form"}
+_HTML_BLOCKS = {"p", "div", "section", "article", "main", "header", "aside", "blockquote", "pre", "ul", "ol",
+                "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
+                "figure", "figcaption", "address", "hr", "br", "body", "html", "details", "summary", "center",
+                "fieldset", "h1", "h2", "h3", "h4", "h5", "h6"}
+_HTML_INNER_BLOCKS = "p, div, table, ul, ol, h1, h2, h3, h4, h5, h6, blockquote, section, article"
+
+
+def _html_blocks(root) -> list[str]:
+    """The page's text in reading order, one block per paragraph-like element: text in a <div> or
+    after a <br> counts as much as text in a <p>, a nested <p> is not read twice, a list item is
+    "- item", a term and its definition are "term: definition", and a table of data is one line
+    per row (a table used for layout is read as the blocks in its cells)."""
+    blocks: list[str] = []
+    buffer: list[str] = []
+    prefix = [""]
+
+    def flush():
+        text = " ".join("".join(buffer).split())
+        buffer.clear()
+        if text:
+            blocks.append(prefix[0] + text)
+            prefix[0] = ""
+
+    def walk(node):
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                buffer.append(child.text_content or "")
+            elif tag in _HTML_SKIP or tag == "-comment" or "hidden" in (child.attributes or {}):
+                continue
+            elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                flush()
+                text = " ".join(child.text(separator=" ").split())
+                if text:
+                    blocks.append("#" * int(tag[1]) + " " + text)
+            elif tag == "table" and child.css_first(_HTML_INNER_BLOCKS.replace("table, ", "")) is None \
+                    and child.css_first("table table") is None:
+                flush()
+                rows = child.css("tr")
+                cells = [[c.text(separator=" ") for c in row.iter() if c.tag in ("td", "th")] for row in rows]
+                first = [c.tag for c in rows[0].iter() if c.tag in ("td", "th")] if rows else []
+                header = bool(first) and (all(t == "th" for t in first) or child.css_first("thead") is not None)
+                blocks.extend(table_lines(cells, header))
+            elif tag in _HTML_BLOCKS:
+                flush()
+                if tag == "li":
+                    prefix[0] = "- "
+                walk(child)
+                if tag == "dt":
+                    term = " ".join("".join(buffer).split()).rstrip(":")
+                    buffer.clear()
+                    prefix[0] = f"{term}: " if term else ""
+                else:
+                    flush()
+            else:  # inline: <span>, <a>, <b>, <font>…
+                walk(child)
+
+    walk(root)
+    flush()
+    return blocks
 
 
 def _read_html(raw: bytes) -> tuple[str, str | None]:
@@ -99,23 +333,20 @@ def _read_html(raw: bytes) -> tuple[str, str | None]:
     tree = HTMLParser(_decode(raw))
     title_node = tree.css_first("title")
     title = title_node.text(strip=True) if title_node else None
-    for node in tree.css("script, style, nav, footer, noscript"):
-        node.decompose()
-    blocks = []
-    for node in tree.css("h1, h2, h3, h4, p, li, td, pre, blockquote"):
-        text = " ".join(node.text(separator=" ").split())
-        if not text:
-            continue
-        if node.tag in ("h1", "h2", "h3", "h4"):
-            blocks.append("#" * int(node.tag[1]) + " " + text)
-        elif node.tag == "li":
-            blocks.append("- " + text)
-        else:
-            blocks.append(text)
-    if not blocks:  # bare text without block tags
-        body = tree.body.text(separator="\n") if tree.body else ""
-        blocks = [body]
+    # A page that marks its main content (<main>, role="main") is read there: sidebars, banners and
+    # lists of other articles around it are the site's, not the document's.
+    root = tree.css_first("main") or tree.css_first('[role="main"]') or tree.body
+    blocks = _html_blocks(root) if root is not None else []
     return "\n\n".join(blocks), title
+
+
+def _docx_header(table) -> bool:
+    """Whether a Word table's first row names its columns: marked to repeat as a header, or all bold."""
+    first = table.rows[0]
+    if first._tr.xpath("./w:trPr/w:tblHeader"):
+        return True
+    runs = [r for cell in first.cells for para in cell.paragraphs for r in para.runs if r.text.strip()]
+    return bool(runs) and all(r.bold for r in runs)
 
 
 def _read_docx(path: Path) -> str:
@@ -123,20 +354,26 @@ def _read_docx(path: Path) -> str:
 
     try:
         import docx
+        from docx.table import Table
 
         document = docx.Document(str(path))
+        parts = list(document.iter_inner_content())
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableDocument(f"not a readable DOCX ({exc.__class__.__name__})") from exc
     except Exception as exc:
         raise UnreadableDocument(f"not a readable DOCX ({exc.__class__.__name__})") from exc
     blocks = []
-    for para in document.paragraphs:
-        text = para.text.strip()
+    for part in parts:  # paragraphs and tables in the order they appear
+        if isinstance(part, Table):
+            if part.rows:
+                blocks.extend(table_lines([[c.text for c in row.cells] for row in part.rows], _docx_header(part)))
+            continue
+        text = part.text.strip()
         if not text:
             continue
-        style = (para.style.name or "").lower() if para.style is not None else ""
-        if style.startswith("heading"):
-            level = "".join(ch for ch in style if ch.isdigit()) or "2"
+        style = (part.style.name or "").lower() if part.style is not None else ""
+        if style.startswith("heading") or style == "title":
+            level = "".join(ch for ch in style if ch.isdigit()) or "1"
             blocks.append("#" * int(level) + " " + text)
         elif "list" in style:
             blocks.append("- " + text)
@@ -155,7 +392,7 @@ def load_document(path: Path) -> LoadedDocument:
         with path.open("rb") as fh:
             if fh.read(5) != b"%PDF-":
                 raise UnreadableDocument("not a PDF (no %PDF header)")
-        text = _read_pdf(path)
+        text, title = _read_pdf(path)
     elif suffix == ".docx":
         text = _read_docx(path)
     elif suffix in (".html", ".htm"):
