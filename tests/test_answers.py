@@ -190,3 +190,13 @@ def test_four_sentences_the_encoder_cannot_tell_apart_are_all_quoted_and_a_fifth
     answer = ExtractiveAnswerer().compose("question?", "en", [ev], []).answer
     assert all(f"number {i} " in answer for i in range(4)) and "number 4 " not in answer
     assert answer.index("number 0 ") < answer.index("number 3 ")  # best first
+
+
+def test_a_question_for_a_quantity_quotes_the_sentence_that_states_one(tmp_path):
+    """"Qual é a porcentagem…?" quoted the call's sentences about who may apply, not the one with the share."""
+    from ponte.settings import Settings
+
+    a = Assistant(Settings(home=tmp_path / "home", progress=False))
+    a.ingest([ROOT / "eval" / "external-3" / "docs"])
+    reply = a.chat(ChatRequest(message="Qual é a porcentagem do contributo do bando lombardo?"))
+    assert reply.grounded and "50 % delle spese ammissibili" in reply.answer, reply.answer

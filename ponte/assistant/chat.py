@@ -24,7 +24,7 @@ from ..index.snapshot import Snapshot, offtopic_question_vectors
 from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
 from .answerer import Evidence, clip
 from .grounding import Z_CROSS, Support, offer_z, outside_knowledge, unknown_years
-from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, asks_about_a_partner,
+from .intent import (addressed_to_the_assistant, another_thing, asks_for_a_quantity, states_a_quantity, asks_a_favour, asks_about_a_partner,
                      asks_about_certification, asks_about_firms, asks_for_companies, asks_for_contacts,
                      asks_for_a_person, asks_for_its_partners, asks_for_the_directory, asks_how_to_reach, asks_whom_to_turn_to, asks_whether_any, courtesy,
                      earlier_request, introduces_itself, language_asked, names_a_thing, names_nothing_sought, names_only_conditions, narrows_the_list, need_parts,
@@ -247,10 +247,16 @@ class ChatService:
     def evidence(self, snap: Snapshot, hits: list[Hit], question: str, asker: str) -> list[Evidence]:
         out = []
         words = set(tokenize(question, asker))
+        quantity = asks_for_a_quantity(question)
         for hit in hits:
             c = snap.chunks[hit.pos]
             scored = {row: self.relevance(snap, words, asker, row, sim) for row, sim in hit.segments[:6]
                       if not _instruction(snap.seg_texts[row])}
+            # A question that asks for a quantity ("when", "quanto costa", "qual a porcentagem") is
+            # answered by a sentence that states one: as much in its favour as a shared word.
+            nudged = {row for row in scored if quantity and states_a_quantity(snap.seg_texts[row], c.language)}
+            for row in nudged:
+                scored[row] += LEXICAL_NUDGE
             if scored:
                 # A list right after the best sentence is what that sentence announces ("seven areas
                 # were identified. The areas are: 1. … 7. …"): it is quoted with it.
@@ -262,7 +268,8 @@ class ChatService:
             sentences = sorted(((snap.seg_texts[row], rel, row) for row, rel in scored.items()), key=lambda t: -t[1])
             ev = Evidence(c.doc_id, c.title, c.url, hit.dense, [(t, r) for t, r, _ in sentences],
                           without_instructions(c.text), language=c.language,
-                          meaning=[r - LEXICAL_NUDGE * _shared(snap, row, words) for _, r, row in sentences])
+                          meaning=[r - LEXICAL_NUDGE * (_shared(snap, row, words) + (row in nudged))
+                                   for _, r, row in sentences])
             if c.translation and c.work in snap.originals and sentences:
                 ev.original = self._original(snap, c.work, [row for _, _, row in sentences])
             out.append(ev)

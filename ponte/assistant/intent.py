@@ -986,3 +986,31 @@ def names_nothing_sought(text: str, goods: bool = True) -> bool:
              if w not in _LEAD_FILLER and w not in STOPWORDS and len(w) >= 3
              and not w.startswith(COUNTRY_STEMS) and w not in _CONVERSATIONAL]
     return not words
+
+
+# A question whose answer is a quantity: a date, a number, an amount, a duration, an age, a share.
+_QUANTITY_ASKED = re.compile(
+    r"\b(?:when|how (?:many|much|long|old|often|soon|tall|high|far|big|large|heavy|wide|deep)|"
+    r"(?:what|which) (?:(?:is|are|was|were) the )?(?:years?|dates?|days?|time|age|percentage|share|amount|size|price|rate|sum)|"
+    r"until when|by when|minimum|maximum|deadline|dates|costs?|price|"
+    r"quando|quant[aieo]|(?:che|quale|in che) (?:anno|data|giorno|ora|eta|percentuale|importo)|"
+    r"eta|percentuale|massim[aoie]|minim[aoie]|scadenza|le date|la data|costa|costano|costo|prezzo|"
+    r"quant[oa]s?|(?:que|qual|em que) (?:ano|data|dia|horas?|idade|porcentagem|valor)|"
+    r"idade|porcentagem|percentual|maxim[oa]s?|minim[oa]s?|prazo|datas?|custa|custam|custo|preco)\b")
+# A quantity in a sentence: figures, or a number written as a word in the sentence's language
+# (not "one", "uno", "um": articles and pronouns as often as numbers).
+_NUMBER_WORDS = {
+    "en": r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|dozen",
+    "it": r"due|tre|quattro|cinque|sei|sette|otto|nove|dieci|undici|dodici|venti|trenta|quaranta|cinquanta|cento|mille|mila|milioni?|miliardi?|meta",
+    "pt": r"dois|duas|tres|quatro|cinco|seis|sete|oito|nove|dez|onze|doze|vinte|trinta|quarenta|cinquenta|cem|cento|mil|milhao|milhoes|bilhoes?|metade",
+}
+_QUANTITY = {lang: re.compile(rf"\d|\b(?:{words})\b") for lang, words in _NUMBER_WORDS.items()}
+
+
+def asks_for_a_quantity(question: str) -> bool:
+    """"When…?", "How many…?", "Quanto costa…?", "Qual é a porcentagem…?", "età massima"."""
+    return bool(_QUANTITY_ASKED.search(fold(question)))
+
+
+def states_a_quantity(sentence: str, lang: str | None) -> bool:
+    return bool(_QUANTITY.get(lang or "en", _QUANTITY["en"]).search(fold(sentence)))
