@@ -155,3 +155,12 @@ def test_a_better_reader_reads_extracted_formats_again(assistant, tmp_path, monk
     monkeypatch.setattr(ingest, "READER_VERSION", ingest.READER_VERSION + 1)
     report = assistant.ingest([tmp_path])
     assert (report.updated, report.unchanged) == (1, 1)  # the page again, not the Markdown
+
+
+def test_a_label_alone_over_a_paragraph_heads_it_instead_of_being_a_passage():
+    chunks = chunk_text("## Notizie\n\nCapacitação\n\nO SENAI abre em janeiro uma nova turma do curso de inspetor de "
+                        "soldagem.\n\n## Agenda\n\nA rodada de negócios com compradores do setor eólico é em dezembro.",
+                        "Boletim")
+    segments = [s for c in chunks for s in c.segments]
+    assert "Capacitação" not in segments
+    assert chunks[0].heading == "Notizie – Capacitação" and chunks[1].heading == "Agenda"

@@ -115,9 +115,17 @@ def _blocks(text: str) -> list[tuple[str, str]]:
 def _units(text: str, title: str) -> list[_Unit]:
     units: list[_Unit] = []
     heading = title
-    for kind, body in _blocks(text):
+    blocks = _blocks(text)
+    for i, (kind, body) in enumerate(blocks):
         if kind == "heading":
             heading = body
+            continue
+        if kind == "para" and len(body.split()) < MIN_SEGMENT_WORDS and not body.endswith((".", "!", "?", ":", ";", ",")) \
+                and i + 1 < len(blocks) and blocks[i + 1][0] != "heading":
+            # A label standing alone over what follows (a web page's "Capacitação" kicker, a table's
+            # "Voce | Importo" row) names the section's next paragraphs, as a sub-heading would; as a
+            # sentence of its own it would be a one-word passage, near many questions and answering none.
+            heading = f"{heading} – {body}" if heading else body
             continue
         if kind == "list":
             items = body.splitlines()
