@@ -149,12 +149,12 @@ def test_a_better_reader_reads_extracted_formats_again(assistant, tmp_path, monk
     import ponte.assistant.ingest as ingest
 
     (tmp_path / "call.html").write_text(PAGE, encoding="utf-8")
-    (tmp_path / "note.md").write_text("# Note\n\nThe orbital welding course in Recife lasts twelve days.\n", encoding="utf-8")
+    (tmp_path / "note.txt").write_text("The orbital welding course in Recife lasts twelve days.\n", encoding="utf-8")
     assert assistant.ingest([tmp_path]).added == 2
     assert assistant.ingest([tmp_path]).unchanged == 2
     monkeypatch.setattr(ingest, "READER_VERSION", ingest.READER_VERSION + 1)
     report = assistant.ingest([tmp_path])
-    assert (report.updated, report.unchanged) == (1, 1)  # the page again, not the Markdown
+    assert (report.updated, report.unchanged) == (1, 1)  # the page again, not the plain text
 
 
 def test_a_label_alone_over_a_paragraph_heads_it_instead_of_being_a_passage():
@@ -164,3 +164,13 @@ def test_a_label_alone_over_a_paragraph_heads_it_instead_of_being_a_passage():
     segments = [s for c in chunks for s in c.segments]
     assert "Capacitação" not in segments
     assert chunks[0].heading == "Notizie – Capacitação" and chunks[1].heading == "Agenda"
+
+
+def test_markdown_pipe_tables_are_read_as_rows(tmp_path):
+    (tmp_path / "costi.md").write_text("# Costi\n\nLa quota copre gli incontri.\n\n| Voce | Importo |\n|---|---:|\n"
+                                       "| Quota di partecipazione | 1.200 euro |\n| Secondo partecipante | 400 euro |\n\n"
+                                       "Il volo è a carico delle imprese.\n", encoding="utf-8")
+    doc = load_document(tmp_path / "costi.md")
+    segments = [s for c in chunk_text(doc.text, doc.title) for s in c.segments]
+    assert segments == ["La quota copre gli incontri.", "Quota di partecipazione: 1.200 euro",
+                        "Secondo partecipante: 400 euro", "Il volo è a carico delle imprese."]

@@ -21,7 +21,7 @@ from ..errors import PonteError
 from ..index.chunking import ABOUT_HEADING, Chunk, chunk_text, in_context
 from ..index.encoders import Encoder
 from ..index.lexical import fold
-from ..index.loaders import DOCUMENT_SUFFIXES, EXTRACTED_SUFFIXES, READER_VERSION, UnreadableDocument, load_document
+from ..index.loaders import DOCUMENT_SUFFIXES, READ_SUFFIXES, READER_VERSION, UnreadableDocument, load_document
 from ..index.store import ChunkRecord, CompanyVectors, Store
 from ..models import CompanyProfile, IngestReport, Rejection
 from .grounding import calibration_texts, offtopic_key
@@ -36,9 +36,9 @@ EMBEDDING_FORMAT = "heading-context-1"
 
 
 def content_digest(path: Path, raw: bytes) -> str:
-    """What tells a document unchanged. For the formats whose reader extracts the text (PDF, Word,
-    HTML), the reader's version counts too, so the next ingest reads them again when it improves."""
-    salt = f"reader-{READER_VERSION}".encode() if path.suffix.lower() in EXTRACTED_SUFFIXES else b""
+    """What tells a document unchanged. For the formats whose reader reshapes the text (Markdown, PDF,
+    Word, HTML), the reader's version counts too, so the next ingest reads them again when it improves."""
+    salt = f"reader-{READER_VERSION}".encode() if path.suffix.lower() in READ_SUFFIXES else b""
     return hashlib.sha256(raw + salt).hexdigest()
 
 

@@ -120,11 +120,12 @@ def _units(text: str, title: str) -> list[_Unit]:
         if kind == "heading":
             heading = body
             continue
-        if kind == "para" and len(body.split()) < MIN_SEGMENT_WORDS and not body.endswith((".", "!", "?", ":", ";", ",")) \
-                and i + 1 < len(blocks) and blocks[i + 1][0] != "heading":
-            # A label standing alone over what follows (a web page's "Capacitação" kicker, a table's
-            # "Voce | Importo" row) names the section's next paragraphs, as a sub-heading would; as a
-            # sentence of its own it would be a one-word passage, near many questions and answering none.
+        if kind == "para" and len(body.split()) < MIN_SEGMENT_WORDS and not body.endswith((".", "!", "?", ";", ",")) \
+                and ":" not in body and "|" not in body and i + 1 < len(blocks) and blocks[i + 1][0] != "heading":
+            # A label standing alone over what follows (a web page's "Capacitação" kicker) names the
+            # section's next paragraphs, as a sub-heading would; as a sentence of its own it would be a
+            # one-word passage, near many questions and answering none. (A table's row, "Quota: 1.200
+            # euro", is a short paragraph too, and stays one.)
             heading = f"{heading} – {body}" if heading else body
             continue
         if kind == "list":

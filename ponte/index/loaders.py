@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DOCUMENT_SUFFIXES = {".md", ".txt", ".pdf", ".html", ".htm", ".docx"}
-# Formats whose text a reader extracts; READER_VERSION changes when those readers read differently,
-# and ingest then reads such files again although their bytes did not change.
-EXTRACTED_SUFFIXES = {".pdf", ".html", ".htm", ".docx"}
+# Formats whose text a reader reshapes (plain text is read as it is); READER_VERSION changes when
+# those readers read differently, and ingest then reads such files again although their bytes did not.
+READ_SUFFIXES = {".md", ".pdf", ".html", ".htm", ".docx"}
 READER_VERSION = 2
 
 
@@ -51,8 +51,35 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, text[m.end():]
 
 
+_MD_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _md_cells(line: str) -> list[str]:
+    return [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+
+
+def _md_tables(text: str) -> str:
+    """Pipe tables (a header row, a `|---|---|` row, then rows) as `table_lines`: one paragraph per row."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if "|" in lines[i] and i + 1 < len(lines) and _MD_DELIMITER.match(lines[i + 1]) and "|" in lines[i + 1]:
+            rows = [_md_cells(lines[i])]
+            i += 2
+            while i < len(lines) and "|" in lines[i] and lines[i].strip():
+                rows.append(_md_cells(lines[i]))
+                i += 1
+            out.extend(["", *[x for row in table_lines(rows, header=True) for x in (row, "")]])
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
 def _plain_markdown(text: str) -> str:
-    """Drop inline Markdown markup that would otherwise end up quoted in answers."""
+    """Drop inline Markdown markup that would otherwise end up quoted in answers; pipe tables become rows."""
+    text = _md_tables(text)
     text = re.sub(r"^\s*([-*_])(\s*\1){2,}\s*$", "", text, flags=re.M)  # horizontal rules
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images keep their text
     text = re.sub(r"(?<![\w\\])(\*{1,2}|_{1,2})(?=\S)(.+?)(?<=\S)\1(?!\w)", r"\2", text)
