@@ -174,3 +174,21 @@ def test_markdown_pipe_tables_are_read_as_rows(tmp_path):
     segments = [s for c in chunk_text(doc.text, doc.title) for s in c.segments]
     assert segments == ["La quota copre gli incontri.", "Quota di partecipazione: 1.200 euro",
                         "Secondo partecipante: 400 euro", "Il volo è a carico delle imprese."]
+
+
+def test_pdf_list_items_wrapped_over_lines_stay_whole(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF(format=(148, 210))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(0, 5, "The applicant must send the following documents:", new_x="LMARGIN", new_y="NEXT")
+    for item in ("the company registration certificate issued by the chamber of commerce in the last six months;",
+                 "the balance sheets of the last two years, signed by the legal representative of the company;"):
+        pdf.multi_cell(0, 5, "\x95 " + item, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "list.pdf"))
+    doc = load_document(tmp_path / "list.pdf")
+    segments = [s for c in chunk_text(doc.text, doc.title) for s in c.segments]
+    assert segments == ["The applicant must send the following documents:\n"
+                        "• the company registration certificate issued by the chamber of commerce in the last six months;\n"
+                        "• the balance sheets of the last two years, signed by the legal representative of the company;"]

@@ -153,6 +153,7 @@ def _numbered(line: str) -> bool:
 
 
 _SENTENCE_DONE = (".", "!", "?", ":", ";", "…")
+_PDF_ITEM = re.compile(r"^(?:[-*•▪◦●‣–]|\d{1,2}[.)])\s+")
 _COLUMN_GAP = re.compile(r"(?<=\S)\s{3,}(?=\S)")
 
 
@@ -253,6 +254,9 @@ def _pdf_text(pages: list[list[str]]) -> str:
             continue
         if out and out[-1].endswith("-") and len(out[-1]) > 1 and out[-1][-2].isalpha() and line[:1].islower():
             out[-1] = out[-1][:-1] + line  # "manufac-" + "turing"
+        elif out and _PDF_ITEM.match(out[-1]) and not _PDF_ITEM.match(line) and \
+                (line[:1].islower() or not out[-1].endswith(_SENTENCE_DONE)):
+            out[-1] += " " + line  # a list item wrapped onto the next line
         else:
             out.append(line)
         if line.endswith(_SENTENCE_DONE[:3]) and len(line) < 0.7 * usual:
