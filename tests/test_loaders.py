@@ -192,3 +192,19 @@ def test_pdf_list_items_wrapped_over_lines_stay_whole(tmp_path):
     assert segments == ["The applicant must send the following documents:\n"
                         "• the company registration certificate issued by the chamber of commerce in the last six months;\n"
                         "• the balance sheets of the last two years, signed by the legal representative of the company;"]
+
+
+def test_a_question_paragraph_heads_its_answer():
+    chunks = chunk_text("# FAQ\n\nQuanto tempo dura a mentoria?\n\nCada mentoria dura seis meses, com uma reunião "
+                        "por semana.\n\nQuem paga a viagem do mentor?\n\nA passagem do mentor é paga pela Câmara de "
+                        "Comércio.", "FAQ")
+    assert [c.heading for c in chunks] == ["FAQ – Quanto tempo dura a mentoria?", "FAQ – Quem paga a viagem do mentor?"]
+    assert [s for c in chunks for s in c.segments] == [
+        "Cada mentoria dura seis meses, com uma reunião por semana.", "A passagem do mentor é paga pela Câmara de Comércio."]
+
+
+def test_pdf_lines_set_apart_above_text_are_headings():
+    text = load_document(ROOT / "eval" / "external-6" / "docs" / "bando-fornitori-eolico.pdf").text
+    for heading in ("Art. 1 - Finalità", "Art. 4 - Scadenze", "Art. 5 - Valutazione"):  # the last at a page's foot
+        assert f"## {heading}" in text
+    assert "- 1 -" not in text and "Regione Lombardia (esempio)" not in text

@@ -112,22 +112,36 @@ def _blocks(text: str) -> list[tuple[str, str]]:
     return merged
 
 
+def _sub_heading(blocks: list[tuple[str, str]], i: int) -> bool:
+    """Whether paragraph `i` names the paragraph after it rather than saying something itself: a label
+    standing alone (a web page's "Capacitação" kicker), or a question answered by the next paragraph
+    (an FAQ whose questions are bold paragraphs, not headings). As passages of their own, a label is a
+    one-word sentence near many questions and answering none, and a question restates the asker's
+    words and would be quoted instead of its answer. (A table's row, "Quota: 1.200 euro", is a short
+    paragraph too, and stays one.)"""
+    kind, body = blocks[i]
+    if kind != "para" or i + 1 >= len(blocks) or blocks[i + 1][0] == "heading":
+        return False
+    label = len(body.split()) < MIN_SEGMENT_WORDS and not body.endswith((".", "!", "?", ";", ",")) \
+        and ":" not in body and "|" not in body
+    question = body.endswith("?") and len(split_sentences(body)) == 1 and len(body.split()) <= 25
+    return label or question
+
+
 def _units(text: str, title: str) -> list[_Unit]:
     units: list[_Unit] = []
-    heading = title
+    section = title
+    named_by = ""  # a sub-heading for the next paragraph only
     blocks = _blocks(text)
     for i, (kind, body) in enumerate(blocks):
         if kind == "heading":
-            heading = body
+            section, named_by = body, ""
             continue
-        if kind == "para" and len(body.split()) < MIN_SEGMENT_WORDS and not body.endswith((".", "!", "?", ";", ",")) \
-                and ":" not in body and "|" not in body and i + 1 < len(blocks) and blocks[i + 1][0] != "heading":
-            # A label standing alone over what follows (a web page's "Capacitação" kicker) names the
-            # section's next paragraphs, as a sub-heading would; as a sentence of its own it would be a
-            # one-word passage, near many questions and answering none. (A table's row, "Quota: 1.200
-            # euro", is a short paragraph too, and stays one.)
-            heading = f"{heading} – {body}" if heading else body
+        if _sub_heading(blocks, i):
+            named_by = body
             continue
+        heading = f"{section} – {named_by}" if section and named_by else (named_by or section)
+        named_by = ""
         if kind == "list":
             items = body.splitlines()
             lead = ""

@@ -249,7 +249,10 @@ def _pdf_text(pages: list[list[str]]) -> str:
         short = len(line.split()) <= 10 and not line.endswith(_SENTENCE_DONE + (",",))
         numbered = _numbered(line) and not _numbered(prev) and not _numbered(nxt) and nxt[:1].isupper()
         capitals = sum(ch.isalpha() for ch in line) >= 4 and line.upper() == line
-        if short and (numbered or capitals) and line[0].isdigit() == bool(numbered):
+        # A short line after a gap, right above a line of text, heads it ("Art. 3 - Spese ammissibili").
+        set_apart = (i == 0 or not lines[i - 1] or "\t" in lines[i - 1]) and nxt[:1].isupper() \
+            and len(line) < 0.7 * usual and line[:1].isupper() and not _PDF_ITEM.match(line)
+        if short and (set_apart or ((numbered or capitals) and line[0].isdigit() == bool(numbered))):
             out.append("## " + line)
             continue
         if out and out[-1].endswith("-") and len(out[-1]) > 1 and out[-1][-2].isalpha() and line[:1].islower():
