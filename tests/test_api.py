@@ -137,6 +137,19 @@ def test_import_and_documents(client):
     assert_error(client.delete(f"/v1/documents/{doc_id}", headers=ADMIN), 404)
 
 
+def test_uploaded_pdf_and_web_page_are_read_and_answer(client):
+    docs = ROOT / "eval" / "external-5" / "docs"
+    for name in ("supplier-handbook-ipojuca.pdf", "boletim-aimpe-novembro.html"):
+        up = client.post("/v1/documents", headers=ADMIN, files={"file": (name, (docs / name).read_bytes())})
+        assert up.status_code == 200 and up.json()["added"] == 1, up.json()
+    titles = {d["source"]: d["title"] for d in client.get("/v1/documents").json()["documents"]}
+    assert titles["supplier-handbook-ipojuca.pdf"] == "Supplier Qualification Handbook 2026"
+    reply = client.post("/v1/chat", json={"message": "Which certificate do welding subcontractors need?"}).json()
+    assert reply["grounded"] and "ISO 3834-2" in reply["answer"]
+    reply = client.post("/v1/chat", json={"message": "Quanto custa a anuidade para microempresas?"}).json()
+    assert reply["grounded"] and "900 reais" in reply["answer"]
+
+
 def test_company_list_filters(client):
     data = client.get("/v1/companies", params={"country": "IT", "sector": "wind"}, headers=STAFF).json()
     assert data["total"] >= 2 and all(c["country"] == "IT" and "wind" in c["sectors"] for c in data["companies"])
