@@ -208,3 +208,28 @@ def test_pdf_lines_set_apart_above_text_are_headings():
     for heading in ("Art. 1 - Finalità", "Art. 4 - Scadenze", "Art. 5 - Valutazione"):  # the last at a page's foot
         assert f"## {heading}" in text
     assert "- 1 -" not in text and "Regione Lombardia (esempio)" not in text
+
+
+def test_pdf_symbol_bullets_and_a_centred_table_after_a_list():
+    """As a PDF made by another generator reads (ReportLab: bullets in a symbol font come out as
+    "\\x7f", a centred table right after a list, a paragraph running over a page break)."""
+    from ponte.index.loaders import _page_lines, _pdf_text
+
+    page1 = ("Camera di Commercio - Guida export\n\nDocumenti richiesti\n"
+             "Le imprese devono presentare questi documenti per ogni spedizione di macchinari verso il\n"
+             "Brasile, anche quando la merce viaggia in container misti:\n"
+             "     \x7f    documento di trasporto internazionale\n     \x7f    fattura commerciale\n"
+             "                              Voce                    Costo medio        Tempo\n"
+             "                              Certificazione INMETRO  12.000 euro        6 mesi\n"
+             "                              Registro ANVISA         5.000 euro         4 mesi\n\n"
+             "La certificazione richiede in media sei mesi e va rinnovata ogni tre anni presso\n\n\n"
+             "                                  Pagina 1")
+    page2 = ("Camera di Commercio - Guida export\n\n"
+             "un ente accreditato dal governo brasiliano.\n\n\n                                  Pagina 2")
+    pages = [_page_lines(page1, ""), _page_lines(page2, "")]
+    blocks = _pdf_text(pages).split("\n\n")
+    assert "• documento di trasporto internazionale\n• fattura commerciale" in "\n\n".join(blocks)
+    assert "Voce: Registro ANVISA; Costo medio: 5.000 euro; Tempo: 4 mesi" in blocks
+    assert ("La certificazione richiede in media sei mesi e va rinnovata ogni tre anni presso\n"
+            "un ente accreditato dal governo brasiliano.") in blocks
+    assert "Pagina" not in "\n".join(blocks) and "Camera di Commercio" not in "\n".join(blocks)

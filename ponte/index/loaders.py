@@ -157,29 +157,43 @@ _PDF_ITEM = re.compile(r"^(?:[-*•▪◦●‣–]|\d{1,2}[.)])\s+")
 _COLUMN_GAP = re.compile(r"(?<=\S)\s{3,}(?=\S)")
 
 
+# Bullets drawn in a symbol font come out as a private-use or control character ("\uf0b7", "\x7f").
+_ODD_BULLET = re.compile(r"^(\s*)[\x00-\x08\x0e-\x1f\x7f\uf0a7\uf0b7\uf0d8\uf0fc\uf076\u25aa\u25cf\u2022](?=\s)")
+
+
+def _bullet(line: str) -> str:
+    return _ODD_BULLET.sub(r"\1•", line)
+
+
 def _page_lines(layout: str, plain: str) -> list[str]:
     """One page's lines from pypdf's layout reading: "" where a vertical gap ends a paragraph, and a
     table row as its cells joined by tabs (a first cell wrapped over the lines around its row is
     put back together). A page where a third of the lines are two runs of prose side by side is set
     in columns, which the layout reading would interleave: its plain reading is kept instead."""
-    rows = layout.splitlines()
+    rows = [_bullet(r) for r in layout.splitlines()]
     body = [r for r in rows if r.strip()]
     prose_pairs = sum(len(cells := _COLUMN_GAP.split(r.strip())) == 2 and min(len(c.split()) for c in cells) >= 5
                       for r in body)
     if not body or prose_pairs * 3 > len(body):
-        return [ln.strip() for ln in plain.splitlines() if ln.strip()]
+        return [_bullet(ln).strip() for ln in plain.splitlines() if ln.strip()]
     out: list[str] = []
     wrapped = -1  # the row whose first cell began on the line above it
+    indent = 0  # where the last line of text began
     for row in rows:
         text = row.strip()
         if not text:
             if out and out[-1]:
                 out.append("")
             wrapped = -1
-        elif _COLUMN_GAP.search(text):
+            continue
+        starts = len(row) - len(row.lstrip())
+        if _COLUMN_GAP.search(text) and not _PDF_ITEM.match(text):  # "•    item" is a list item, not a row
             cells = _COLUMN_GAP.split(text)
-            if row[:3].isspace() and out and out[-1] and "\t" not in out[-1] and len(out[-1].split()) <= 3:
-                cells = [out.pop()] + cells  # "Welding" / cells / "subcontractors"
+            # "Welding" / a row whose first cell is empty / "subcontractors": a few words left of the
+            # row's first text, that end no sentence and are no list item, began its first cell.
+            if out and out[-1] and "\t" not in out[-1] and len(out[-1].split()) <= 3 and starts >= indent + 3 \
+                    and not _PDF_ITEM.match(out[-1]) and not out[-1].endswith(_SENTENCE_DONE):
+                cells = [out.pop()] + cells
                 wrapped = len(out)
             out.append("\t".join(cells))
         elif 0 <= wrapped == len(out) - 1 and len(text.split()) <= 3:
@@ -189,6 +203,7 @@ def _page_lines(layout: str, plain: str) -> list[str]:
         else:
             out.append(text)
             wrapped = -1
+        indent = starts
     return out
 
 
@@ -223,9 +238,15 @@ def _pdf_text(pages: list[list[str]]) -> str:
     for page in pages:
         filled = [i for i, ln in enumerate(page) if ln]
         edges = set(filled[:2] + filled[-2:])
-        for i, line in enumerate(page):
-            if i in edges and (re.sub(r"\d+", "#", line.lower()) in furniture or _PAGE_NUMBER.match(line)):
-                continue
+        kept = [line for i, line in enumerate(page)
+                if not (i in edges and (re.sub(r"\d+", "#", line.lower()) in furniture or _PAGE_NUMBER.match(line)))]
+        while kept and not kept[-1]:
+            kept.pop()
+        while kept and not kept[0]:
+            kept.pop(0)
+        if lines and kept and lines[-1].endswith(_SENTENCE_DONE[:3]):
+            lines.append("")  # a page break is a paragraph break only where a sentence ended
+        for line in kept:
             if line or (lines and lines[-1]):
                 lines.append(line)
     widths = sorted(len(ln) for ln in lines if ln and "\t" not in ln)
@@ -261,7 +282,7 @@ def _pdf_text(pages: list[list[str]]) -> str:
                 (line[:1].islower() or not out[-1].endswith(_SENTENCE_DONE)):
             out[-1] += " " + line  # a list item wrapped onto the next line
         else:
-            out.append(line)
+            out.append(" ".join(line.split()))
         if line.endswith(_SENTENCE_DONE[:3]) and len(line) < 0.7 * usual:
             out.append("")  # the short last line of a paragraph
     if table:
@@ -274,7 +295,8 @@ def _pdf_title(reader, text: str) -> str | None:
     """The title the file declares (not a converter's "Microsoft Word - x.docx"), else its first line."""
     meta = getattr(reader, "metadata", None)
     title = (getattr(meta, "title", None) or "").strip() if meta else ""
-    if title and not re.match(r"(?i)microsoft word|untitled|document\d*$", title) and not re.search(r"\.\w{3,4}$", title):
+    if title and not re.match(r"(?i)microsoft word|\(?(?:untitled|anonymous|senza titolo|sem t[ií]tulo)\)?$|document\d*$", title) \
+            and not re.search(r"\.\w{3,4}$", title):
         return title
     first = next((ln.lstrip("# ").strip() for ln in text.splitlines() if ln.strip()), "")
     return first if 0 < len(first.split()) <= 15 else None
