@@ -2,6 +2,8 @@
 and that an answer found in a table or a <div> is quoted."""
 from pathlib import Path
 
+import pytest
+
 from ponte.index.chunking import chunk_text
 from ponte.index.loaders import load_document
 from ponte.models import ChatRequest
@@ -128,7 +130,8 @@ def test_answers_come_from_each_format(assistant):
         assert reply.grounded and span in reply.answer, (question, reply.answer)
 
 
-def test_pdf_in_two_columns_is_read_column_by_column(tmp_path):
+@pytest.mark.parametrize("second_column", [8, 1])  # a full second column, and one that holds a paragraph
+def test_pdf_in_two_columns_is_read_column_by_column(tmp_path, second_column):
     from fpdf import FPDF
 
     pdf = FPDF()
@@ -138,7 +141,7 @@ def test_pdf_in_two_columns_is_read_column_by_column(tmp_path):
     with columns:
         columns.write("Forging presses in Lecco ship flanges to customers in Brazil every month. " * 8)
         columns.new_column()
-        columns.write("Wind towers in Suape follow the local content rules of the development bank. " * 8)
+        columns.write("Wind towers in Suape follow the local content rules of the development bank. " * second_column)
     pdf.output(str(tmp_path / "newsletter.pdf"))
     text = load_document(tmp_path / "newsletter.pdf").text
     # Read side by side, each line would join half a sentence of each column.

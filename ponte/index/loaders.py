@@ -168,13 +168,13 @@ def _bullet(line: str) -> str:
 def _page_lines(layout: str, plain: str) -> list[str]:
     """One page's lines from pypdf's layout reading: "" where a vertical gap ends a paragraph, and a
     table row as its cells joined by tabs (a first cell wrapped over the lines around its row is
-    put back together). A page where a third of the lines are two runs of prose side by side is set
-    in columns, which the layout reading would interleave: its plain reading is kept instead."""
+    put back together). A page where two lines are two runs of prose side by side (five words or more
+    each), or one line is (eight or more), is set in columns, even if only in part, which the layout
+    reading would interleave: its plain reading is kept instead."""
     rows = [_bullet(r) for r in layout.splitlines()]
     body = [r for r in rows if r.strip()]
-    prose_pairs = sum(len(cells := _COLUMN_GAP.split(r.strip())) == 2 and min(len(c.split()) for c in cells) >= 5
-                      for r in body)
-    if not body or prose_pairs * 3 > len(body):
+    sides = [min(len(c.split()) for c in cells) for r in body if len(cells := _COLUMN_GAP.split(r.strip())) == 2]
+    if not body or sum(n >= 5 for n in sides) >= 2 or any(n >= 8 for n in sides):
         return [_bullet(ln).strip() for ln in plain.splitlines() if ln.strip()]
     out: list[str] = []
     wrapped = -1  # the row whose first cell began on the line above it
