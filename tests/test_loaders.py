@@ -236,3 +236,15 @@ def test_pdf_symbol_bullets_and_a_centred_table_after_a_list():
     assert ("La certificazione richiede in media sei mesi e va rinnovata ogni tre anni presso\n"
             "un ente accreditato dal governo brasiliano.") in blocks
     assert "Pagina" not in "\n".join(blocks) and "Camera di Commercio" not in "\n".join(blocks)
+
+
+def test_web_page_blocks_made_of_links_are_the_sites_not_the_texts(tmp_path):
+    (tmp_path / "article.html").write_text(
+        "<html><body><div class='menu'><a href='/'>Home</a> | <a href='/news'>News</a> | <a href='/c'>Contact us</a></div>"
+        "<h1>Suape shipyard hires 200 welders</h1><p>The Suape shipyard hired 200 welders this year, most of them "
+        "trained by SENAI. <a href='/more'>Read more</a></p><ul class='related'><li><a href='/a'>Wind towers in "
+        "Pernambuco grow</a></li></ul><div class='share'><a href='#'>Facebook</a> <a href='#'>LinkedIn</a></div>"
+        "</body></html>", encoding="utf-8")
+    text = load_document(tmp_path / "article.html").text
+    assert "hired 200 welders this year" in text
+    assert not any(word in text for word in ("Home", "Contact us", "Wind towers", "LinkedIn"))

@@ -332,23 +332,32 @@ def _html_blocks(root) -> list[str]:
     """The page's text in reading order, one block per paragraph-like element: text in a <div> or
     after a <br> counts as much as text in a <p>, a nested <p> is not read twice, a list item is
     "- item", a term and its definition are "term: definition", and a table of data is one line
-    per row (a table used for layout is read as the blocks in its cells)."""
+    per row (a table used for layout is read as the blocks in its cells). A block that is all or nearly
+    all link text (a menu, "related articles", "share", "unsubscribe") is the site's, not the text's."""
     blocks: list[str] = []
     buffer: list[str] = []
+    linked = [0]  # characters of the buffer inside links
     prefix = [""]
 
     def flush():
-        text = " ".join("".join(buffer).split())
+        raw = "".join(buffer)
+        text = " ".join(raw.split())
+        share = linked[0] / max(1, sum(ch.isalnum() for ch in raw))
         buffer.clear()
+        linked[0] = 0
         if text:
-            blocks.append(prefix[0] + text)
+            if share < 0.8:
+                blocks.append(prefix[0] + text)
             prefix[0] = ""
 
-    def walk(node):
+    def walk(node, in_link=False):
         for child in node.iter(include_text=True):
             tag = child.tag
             if tag == "-text":
-                buffer.append(child.text_content or "")
+                piece = child.text_content or ""
+                buffer.append(piece)
+                if in_link:
+                    linked[0] += sum(ch.isalnum() for ch in piece)
             elif tag in _HTML_SKIP or tag == "-comment" or "hidden" in (child.attributes or {}):
                 continue
             elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
@@ -368,7 +377,7 @@ def _html_blocks(root) -> list[str]:
                 flush()
                 if tag == "li":
                     prefix[0] = "- "
-                walk(child)
+                walk(child, in_link)
                 if tag == "dt":
                     term = " ".join("".join(buffer).split()).rstrip(":")
                     buffer.clear()
@@ -376,7 +385,7 @@ def _html_blocks(root) -> list[str]:
                 else:
                     flush()
             else:  # inline: <span>, <a>, <b>, <font>…
-                walk(child)
+                walk(child, in_link or tag == "a")
 
     walk(root)
     flush()
