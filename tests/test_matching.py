@@ -1209,3 +1209,16 @@ def test_a_request_that_names_nothing_sought_gets_the_directory(shared_assistant
     for message in ("Cerchiamo fornitori di valvole", "Siamo un'azienda che produce valvole, cerchiamo partner",
                     "We are looking for a supplier of supply vessel chartering"):
         assert shared_assistant.chat(ChatRequest(message=message)).partners, message
+
+
+def test_a_trade_the_asker_names_as_its_own_need_is_a_request(tmp_path):
+    """A bare trade is shown firms only when they stand out (it says nothing of intent); one the asker
+    names as its own need ("for machines we ship") is a request, and its firm was not shown."""
+    from ponte.assistant.service import Assistant
+    from ponte.settings import Settings
+
+    a = Assistant(Settings(home=tmp_path / "home", progress=False))
+    a.ingest([ROOT / "eval" / "match-2" / "profiles.jsonl"])
+    reply = a.chat(ChatRequest(message="Customs clearance for machines we ship to Suape"))
+    assert [p.company_id for p in reply.partners][:1] == ["br-comex"]
+    assert not a.chat(ChatRequest(message="Catering")).partners  # a bare trade no firm offers: none

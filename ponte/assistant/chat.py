@@ -28,7 +28,7 @@ from .intent import (addressed_to_the_assistant, another_thing, asks_for_a_quant
                      asks_about_certification, asks_about_firms, asks_for_companies, asks_for_contacts,
                      asks_for_a_person, asks_for_its_partners, asks_for_the_directory, asks_how_to_reach, asks_whom_to_turn_to, asks_whether_any, courtesy,
                      earlier_request, introduces_itself, language_asked, names_a_thing, names_nothing_sought, names_only_conditions, narrows_the_list, need_parts,
-                     request_and_question, request_object, requests_partners, says_nothing_of_its_own,
+                     request_and_question, request_object, requests_partners, says_nothing_of_its_own, speaks_of_itself,
                      own_offer, seek_any_partner, seeks_partners, small_talk, wants_to_join, without_instructions)
 from .language import PHRASES, guess_language, phrase, said_together
 from .matcher import Conditions, conditions_named, to_match, wants
@@ -539,8 +539,10 @@ class ChatService:
             # to back a question across languages (Z_CROSS) and as far above the other firms' offers
             # as a request's object must (STANDING_Z): "Ottimo lavoro" sat near "Lavorazioni
             # meccaniche conto terzi", "training" near "Estudos de vento".
+            # A trade the asker names as its own need ("Customs clearance for machines we ship to Suape")
+            # is a request, and its firms are judged as a request's are.
             standing = self.core.matcher.standing(snap, snap.center(alone.qvec, asker))
-            partners = [m for m in self.partners(snap, alone, asker, lang) if m.fit == "strong" or (
+            partners = [m for m in self.partners(snap, alone, asker, lang) if speaks_of_itself(message) or m.fit == "strong" or (
                 offer_z(snap, alone.qvec, asker, pos := snap.company_pos[m.company_id], local=True) >= Z_CROSS
                 and standing[pos] >= STANDING_Z)]
 

@@ -1014,3 +1014,14 @@ def asks_for_a_quantity(question: str) -> bool:
 
 def states_a_quantity(sentence: str, lang: str | None) -> bool:
     return bool(_QUANTITY.get(lang or "en", _QUANTITY["en"]).search(fold(sentence)))
+
+
+# The asker speaking of itself ("for machines we ship", "per i nostri clienti", "para a nossa fábrica");
+# not "nos" (also Portuguese for "in the"), nor "i" and "ci" (also Italian articles and particles).
+_ASKER = re.compile(r"\b(?:we|our|ours|us|my|noi|nostr[oaie]|mio|mia|miei|mie|nosso|nossa|nossos|nossas|meu|minha|meus|minhas)\b")
+
+
+def speaks_of_itself(message: str) -> bool:
+    """Whether the asker speaks of itself: a trade named that way ("Customs clearance for machines we
+    ship to Suape") is what it needs, not a keyword typed to see who is there."""
+    return bool(_ASKER.search(fold(message)))
