@@ -157,7 +157,8 @@ def test_a_better_reader_reads_extracted_formats_again(assistant, tmp_path, monk
     assert assistant.ingest([tmp_path]).unchanged == 2
     monkeypatch.setattr(ingest, "READER_VERSION", ingest.READER_VERSION + 1)
     report = assistant.ingest([tmp_path])
-    assert (report.updated, report.unchanged) == (1, 1)  # the page again, not the plain text
+    assert (report.updated, report.unchanged) == (2, 0)
+    assert assistant.ingest([tmp_path]).unchanged == 2
 
 
 def test_a_label_alone_over_a_paragraph_heads_it_instead_of_being_a_passage():
@@ -248,3 +249,8 @@ def test_web_page_blocks_made_of_links_are_the_sites_not_the_texts(tmp_path):
     text = load_document(tmp_path / "article.html").text
     assert "hired 200 welders this year" in text
     assert not any(word in text for word in ("Home", "Contact us", "Wind towers", "LinkedIn"))
+
+
+def test_a_windows_encoded_text_keeps_its_apostrophes_and_euro_signs(tmp_path):
+    (tmp_path / "nota.txt").write_bytes("L’azienda riceve un contributo di 5.000 € per l’export.".encode("cp1252"))
+    assert load_document(tmp_path / "nota.txt").text == "L’azienda riceve un contributo di 5.000 € per l’export."

@@ -21,7 +21,7 @@ from ..errors import PonteError
 from ..index.chunking import ABOUT_HEADING, Chunk, chunk_text, in_context
 from ..index.encoders import Encoder
 from ..index.lexical import fold
-from ..index.loaders import DOCUMENT_SUFFIXES, READ_SUFFIXES, READER_VERSION, UnreadableDocument, load_document
+from ..index.loaders import DOCUMENT_SUFFIXES, READER_VERSION, UnreadableDocument, load_document
 from ..index.store import ChunkRecord, CompanyVectors, Store
 from ..models import CompanyProfile, IngestReport, Rejection
 from .grounding import calibration_texts, offtopic_key
@@ -35,11 +35,10 @@ PROFILE_BATCH = 500  # profiles written per transaction
 EMBEDDING_FORMAT = "heading-context-1"
 
 
-def content_digest(path: Path, raw: bytes) -> str:
-    """What tells a document unchanged. For the formats whose reader reshapes the text (Markdown, PDF,
-    Word, HTML), the reader's version counts too, so the next ingest reads them again when it improves."""
-    salt = f"reader-{READER_VERSION}".encode() if path.suffix.lower() in READ_SUFFIXES else b""
-    return hashlib.sha256(raw + salt).hexdigest()
+def content_digest(raw: bytes) -> str:
+    """What tells a document unchanged: its bytes, and the version of the readers, so the next ingest
+    reads a document again when they improve."""
+    return hashlib.sha256(raw + f"reader-{READER_VERSION}".encode()).hexdigest()
 
 
 def slugify(text: str) -> str:
@@ -156,7 +155,7 @@ class Ingestor:
                 f"{self.max_document_bytes / 1e6:.1f} MB (PONTE_MAX_DOCUMENT_BYTES)"))
             return None
         raw = path.read_bytes()
-        digest = content_digest(path, raw)
+        digest = content_digest(raw)
         known = self.store.document_by_source(source)
         if known is not None and known["hash"] == digest:
             report.unchanged += 1

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DOCUMENT_SUFFIXES = {".md", ".txt", ".pdf", ".html", ".htm", ".docx"}
-# Formats whose text a reader reshapes (plain text is read as it is); READER_VERSION changes when
-# those readers read differently, and ingest then reads such files again although their bytes did not.
-READ_SUFFIXES = {".md", ".pdf", ".html", ".htm", ".docx"}
+# Changes when the readers read differently (a layout, a table, an encoding): ingest then reads the
+# files again although their bytes did not change.
 READER_VERSION = 2
 
 
@@ -34,6 +33,10 @@ def _decode(raw: bytes) -> str:
         raise UnreadableDocument("binary content in a text file")
     try:
         return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:  # Windows' Western code page: latin-1 plus “curly quotes”, ’ and € where latin-1 has controls
+        return raw.decode("cp1252")
     except UnicodeDecodeError:
         return raw.decode("latin-1")
 
