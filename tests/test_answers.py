@@ -200,3 +200,16 @@ def test_a_question_for_a_quantity_quotes_the_sentence_that_states_one(tmp_path)
     a.ingest([ROOT / "eval" / "external-3" / "docs"])
     reply = a.chat(ChatRequest(message="Qual é a porcentagem do contributo do bando lombardo?"))
     assert reply.grounded and "50 % delle spese ammissibili" in reply.answer, reply.answer
+
+
+def test_a_sentence_found_in_two_documents_is_quoted_once(tmp_path):
+    from ponte.settings import Settings
+
+    a = Assistant(Settings(home=tmp_path / "home", progress=False))
+    text = ("# Welding course\n\nThe orbital welding course in Recife lasts twelve days and starts in March.\n\n"
+            "It is taught by SENAI instructors in Portuguese.\n")
+    (tmp_path / "course.md").write_text(text, encoding="utf-8")
+    (tmp_path / "course-copy.txt").write_text(text.replace("# ", ""), encoding="utf-8")
+    assert a.ingest([tmp_path]).added == 2
+    reply = a.chat(ChatRequest(message="How long does the orbital welding course last?"))
+    assert reply.grounded and reply.answer.count("lasts twelve days") == 1, reply.answer

@@ -85,6 +85,9 @@ class ExtractiveAnswerer:
             for si, (sentence, rel) in enumerate(ev.sentences):
                 picked.append((rel, ei, sentence, ev.meaning[si] if si < len(ev.meaning) else rel))
         picked.sort(key=lambda t: -t[0])
+        # The same sentence in two documents (a newsletter uploaded as a page and as a PDF) is quoted once.
+        seen: set[str] = set()
+        picked = [p for p in picked if not (key := " ".join(p[2].lower().split())) in seen and not seen.add(key)]
         if picked:
             top = picked[0][0]
             top_meaning = max(p[3] for p in picked)
