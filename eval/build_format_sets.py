@@ -1,14 +1,17 @@
-"""Write this set's documents in the formats partners send: a PDF with page headers, footers and a
-table (English), a Word file with headings, a bulleted list and a table (Italian), and an HTML
-newsletter laid out with <div>s, a table and a definition list (Portuguese). The texts are fictional
-examples written for Ponte's evaluation. Run from the repository root (needs fpdf2 and python-docx,
-both in the `test` extra): .venv/bin/python eval/external-5/build.py"""
+"""Write the PDF and Word documents of eval/external-5 and eval/external-6 (their web pages are kept
+as written, in the same folders): documents in the layouts partners send, fictional examples written
+for Ponte's evaluation. external-5: an English supplier handbook as a PDF with a running header, page
+numbers and a table, and an Italian notice of a business mission as a Word file with a list and a table.
+external-6, written after the readers were changed for external-5 and before its first run: an Italian
+call for proposals as a PDF with "Art." headings, wrapped bullets and a table of deadlines, and a
+Portuguese FAQ as a Word file with bold questions and a bold-headed table. Run from the repository
+root (needs fpdf2 and python-docx, both in the `test` extra): .venv/bin/python eval/build_format_sets.py"""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
 
-DOCS = Path(__file__).with_name("docs")
+EVAL = Path(__file__).parent
 
 HANDBOOK = [
     ("h", "1. Purpose"),
@@ -60,31 +63,64 @@ HANDBOOK = [
 ]
 
 
-def handbook_pdf(path: Path) -> None:
+CALL = [
+    ("h", "Art. 1 - Finalità"),
+    ("p", "Il bando sostiene le piccole e medie imprese lombarde che vogliono qualificarsi come fornitrici "
+          "dei parchi eolici del Nordest del Brasile. Il bando è un esempio fittizio scritto per la valutazione "
+          "di Ponte."),
+    ("h", "Art. 2 - Dotazione finanziaria"),
+    ("p", "La dotazione complessiva è di 3 milioni di euro. Ogni impresa può ricevere un contributo a fondo "
+          "perduto pari al 40 per cento delle spese ammissibili, fino a un massimo di 80.000 euro."),
+    ("h", "Art. 3 - Spese ammissibili"),
+    ("p", "Sono ammissibili le seguenti spese:"),
+    ("l", "certificazioni di prodotto richieste dai costruttori di turbine, comprese le prove di laboratorio "
+          "e le visite degli enti di certificazione;"),
+    ("l", "consulenze per l'adeguamento alle norme brasiliane e per la registrazione presso i clienti;"),
+    ("l", "viaggi in Brasile, fino a un massimo del 15 per cento delle spese ammissibili."),
+    ("p", "Non sono ammissibili l'acquisto di macchinari e le spese di personale interno."),
+    ("h", "Art. 4 - Scadenze"),
+    ("t", [("Fase", "Data"), ("Apertura dello sportello", "2 febbraio 2027"),
+           ("Chiusura dello sportello", "30 aprile 2027"), ("Conclusione dei progetti", "31 dicembre 2028")]),
+    ("h", "Art. 5 - Valutazione"),
+    ("p", "Le domande sono valutate da un nucleo tecnico entro 60 giorni dalla chiusura dello sportello. Il "
+          "punteggio minimo per essere finanziati è di 65 punti su 100, e a parità di punteggio prevale la "
+          "domanda presentata prima."),
+    ("h", "Art. 6 - Rendicontazione"),
+    ("p", "Le imprese beneficiarie rendicontano le spese entro 90 giorni dalla conclusione del progetto. Il "
+          "contributo viene erogato in un'unica soluzione dopo la verifica della rendicontazione."),
+]
+
+
+def write_pdf(path: Path, running: str, page_label: str, title: str, blocks, *, align: str = "R",
+              title_size: int = 15, subtitle: str | None = None, table_size: int = 8, col_widths=(30, 58, 30)) -> None:
+    """An A5 PDF: `running` at the top of every page, `page_label` (a format of `n`, and `{nb}` for the
+    page count) at its foot, then the title and the blocks: ("h", heading), ("p", paragraph),
+    ("l", bulleted item), ("t", rows of a table)."""
     from fpdf import FPDF
 
-    class Handbook(FPDF):
+    class Document(FPDF):
         def header(self):
             self.set_font("Helvetica", "I", 8)
-            self.cell(0, 8, "Ipojuca Naval Yard - Supplier Qualification Handbook 2026", align="R")
+            self.cell(0, 8, running, align=align)
             self.ln(10)
 
         def footer(self):
             self.set_y(-12)
             self.set_font("Helvetica", "I", 8)
-            self.cell(0, 8, f"Page {self.page_no()} of {{nb}}", align="C")
+            self.cell(0, 8, page_label.format(n=self.page_no()), align="C")
 
-    pdf = Handbook(format=(148, 210))
+    pdf = Document(format=(148, 210))
     pdf.set_creation_date(datetime(2026, 11, 28, tzinfo=timezone.utc))  # the same bytes on every run
     pdf.set_margins(14, 14, 14)
     pdf.set_auto_page_break(True, margin=16)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 15)
-    pdf.multi_cell(0, 8, new_x="LMARGIN", new_y="NEXT", text="Supplier Qualification Handbook 2026")
-    pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(0, 6, new_x="LMARGIN", new_y="NEXT", text="Ipojuca Naval Yard (a fictional example written for Ponte's evaluation)")
-    pdf.ln(3)
-    for kind, body in HANDBOOK:
+    pdf.set_font("Helvetica", "B", title_size)
+    pdf.multi_cell(0, 8, new_x="LMARGIN", new_y="NEXT", text=title)
+    if subtitle:
+        pdf.set_font("Helvetica", "", 10)
+        pdf.multi_cell(0, 6, new_x="LMARGIN", new_y="NEXT", text=subtitle)
+    pdf.ln(3 if subtitle else 2)
+    for kind, body in blocks:
         if kind == "h":
             pdf.ln(2)
             pdf.set_font("Helvetica", "B", 11)
@@ -93,9 +129,12 @@ def handbook_pdf(path: Path) -> None:
             pdf.set_font("Helvetica", "", 10)
             pdf.multi_cell(0, 5, body, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
+        elif kind == "l":
+            pdf.set_font("Helvetica", "", 10)
+            pdf.multi_cell(0, 5, "\x95 " + body, new_x="LMARGIN", new_y="NEXT")
         else:
-            pdf.set_font("Helvetica", "", 8)
-            with pdf.table(col_widths=(30, 58, 30)) as table:
+            pdf.set_font("Helvetica", "", table_size)
+            with pdf.table(col_widths=col_widths) as table:
                 for row in body:
                     cells = table.row()
                     for cell in row:
@@ -149,35 +188,51 @@ def mission_docx(path: Path) -> None:
     d.save(str(path))
 
 
-NEWSLETTER = """<!DOCTYPE html>
-<html lang="pt-BR"><head><meta charset="utf-8"><title>Boletim da AIMPE - novembro de 2026</title>
-<style>.materia{margin:1em 0}</style></head>
-<body>
-<header><nav><a href="/">Início</a> | <a href="/associados">Associados</a> | <a href="/contato">Contato</a></nav></header>
-<div class="topo"><div class="titulo">Boletim da AIMPE, novembro de 2026</div>
-<div class="sub">Associação das Indústrias Metalmecânicas de Pernambuco. Boletim fictício escrito para a avaliação da Ponte.</div></div>
-<div class="materia"><div class="chapeu">Capacitação</div>
-<div class="texto">O SENAI do Cabo de Santo Agostinho abre em janeiro uma nova turma do curso de inspetor de soldagem nível 1, com 160 horas de aulas. A inscrição é gratuita para os funcionários das empresas associadas.<br>As aulas acontecem às terças e quintas-feiras, à noite, e a prova final é aplicada pela FBTS.</div></div>
-<div class="materia"><h2>Nova linha de crédito para máquinas</h2>
-<div>O banco de fomento do estado lançou uma linha de crédito para a modernização das máquinas das pequenas indústrias metalmecânicas. O limite é de 2 milhões de reais por empresa, com carência de 12 meses e prazo de pagamento de até 60 meses.</div>
-<div>Os pedidos são analisados em cerca de 30 dias, e a associação ajuda a preparar a documentação.</div></div>
-<div class="materia"><h2>Agenda</h2>
-<table><tr><th>Data</th><th>Evento</th><th>Local</th></tr>
-<tr><td>3 de dezembro</td><td>Rodada de negócios com compradores do setor eólico</td><td>Recife</td></tr>
-<tr><td>10 de dezembro</td><td>Palestra sobre a norma NR-13 de caldeiras e vasos de pressão</td><td>Jaboatão dos Guararapes</td></tr>
-<tr><td>15 de janeiro</td><td>Visita técnica ao estaleiro de Ipojuca</td><td>Ipojuca</td></tr></table></div>
-<div class="materia"><h2>Associado do mês</h2>
-<div>A Caldeiraria Capibaribe, de Paulista, fabrica tanques e vasos de pressão para a indústria química e de alimentos. A empresa completou 30 anos em outubro e desde 2024 exporta para Angola.</div></div>
-<div class="materia"><h2>Para os associados</h2>
-<dl><dt>Anuidade</dt><dd>A anuidade de 2027 é de 900 reais para as microempresas e de 2.400 reais para as demais associadas.</dd>
-<dt>Sala de reuniões</dt><dd>A sala de reuniões da sede pode ser reservada de graça pelas associadas, com dois dias de antecedência.</dd></dl></div>
-<footer>AIMPE, Rua da Aurora 100, Recife. Todos os direitos reservados.</footer>
-</body></html>
-"""
+def faq_docx(path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Perguntas frequentes: Programa de Mentoria Industrial Lombardia-Pernambuco", level=1)
+    d.add_paragraph("Este documento é um exemplo fictício escrito para a avaliação da Ponte.")
+    faq = [
+        ("O que é o programa de mentoria?",
+         "É um programa em que engenheiros aposentados de empresas lombardas acompanham, à distância, pequenas "
+         "indústrias pernambucanas em projetos de melhoria da produção."),
+        ("Quanto tempo dura a mentoria?",
+         "Cada mentoria dura seis meses, com uma reunião on-line por semana e uma visita presencial do mentor "
+         "no quarto mês."),
+        ("Quem paga a viagem do mentor?",
+         "A passagem e a hospedagem do mentor são pagas pela Câmara de Comércio Ítalo-Brasileira; a empresa "
+         "mentorada paga apenas o transporte local."),
+        ("Em que língua são as reuniões?",
+         "As reuniões são em inglês ou em espanhol, com um intérprete disponível quando necessário."),
+        ("Como a empresa é escolhida?",
+         "Um comitê escolhe as empresas pela clareza do projeto de melhoria e pelo compromisso da direção."),
+    ]
+    for q, a in faq:
+        p = d.add_paragraph()
+        p.add_run(q).bold = True
+        d.add_paragraph(a)
+    d.add_heading("Calendário das turmas", level=2)
+    rows = [("Turma", "Inscrições até", "Vagas"), ("Primeira turma", "15 de março de 2027", "12 empresas"),
+            ("Segunda turma", "15 de agosto de 2027", "18 empresas")]
+    table = d.add_table(rows=len(rows), cols=3)
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            cell = table.cell(i, j)
+            cell.text = text
+            if i == 0:
+                cell.paragraphs[0].runs[0].bold = True
+    d.save(str(path))
 
 
 if __name__ == "__main__":
-    DOCS.mkdir(exist_ok=True)
-    handbook_pdf(DOCS / "supplier-handbook-ipojuca.pdf")
-    mission_docx(DOCS / "missione-pernambuco-2027.docx")
-    (DOCS / "boletim-aimpe-novembro.html").write_text(NEWSLETTER, encoding="utf-8")
+    five, six = EVAL / "external-5" / "docs", EVAL / "external-6" / "docs"
+    write_pdf(five / "supplier-handbook-ipojuca.pdf", "Ipojuca Naval Yard - Supplier Qualification Handbook 2026",
+              "Page {n} of {{nb}}", "Supplier Qualification Handbook 2026", HANDBOOK,
+              subtitle="Ipojuca Naval Yard (a fictional example written for Ponte's evaluation)")
+    mission_docx(five / "missione-pernambuco-2027.docx")
+    write_pdf(six / "bando-fornitori-eolico.pdf", "Regione Lombardia (esempio) - Bando Fornitori Eolico Brasile",
+              "- {n} -", "BANDO FORNITORI EOLICO BRASILE 2027", CALL, align="L", title_size=14, table_size=9,
+              col_widths=(60, 40))
+    faq_docx(six / "faq-mentoria-industrial.docx")
