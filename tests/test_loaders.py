@@ -254,3 +254,19 @@ def test_web_page_blocks_made_of_links_are_the_sites_not_the_texts(tmp_path):
 def test_a_windows_encoded_text_keeps_its_apostrophes_and_euro_signs(tmp_path):
     (tmp_path / "nota.txt").write_bytes("L’azienda riceve un contributo di 5.000 € per l’export.".encode("cp1252"))
     assert load_document(tmp_path / "nota.txt").text == "L’azienda riceve un contributo di 5.000 € per l’export."
+
+
+def test_word_bold_lines_are_headings_and_numbered_paragraphs_are_items(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph().add_run("Requisiti di partecipazione").bold = True
+    d.add_paragraph("Possono partecipare le imprese con sede in Lombardia e almeno cinque dipendenti.")
+    d.add_paragraph().add_run("La scadenza è il 15 marzo").bold = True
+    numbered = d.add_paragraph("Bilancio degli ultimi due esercizi approvato dall'assemblea.")
+    numbered._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = 1
+    d.save(tmp_path / "bando.docx")
+    blocks = load_document(tmp_path / "bando.docx").text.split("\n\n")
+    assert blocks[0] == "## Requisiti di partecipazione"
+    assert blocks[-1] == "- Bilancio degli ultimi due esercizi approvato dall'assemblea."
+    assert "La scadenza è il 15 marzo" in blocks  # a fact set in bold stays a sentence

@@ -440,11 +440,18 @@ def _read_docx(path: Path) -> str:
         if not text:
             continue
         style = (part.style.name or "").lower() if part.style is not None else ""
+        runs = [r for r in part.runs if r.text.strip()]
+        numbered = part._p.pPr is not None and part._p.pPr.numPr is not None
         if style.startswith("heading") or style == "title":
             level = "".join(ch for ch in style if ch.isdigit()) or "1"
             blocks.append("#" * int(level) + " " + text)
-        elif "list" in style:
+        elif "list" in style or numbered:  # a list style, or numbering applied to a plain paragraph
             blocks.append("- " + text)
+        elif runs and all(r.bold for r in runs) and len(text.split()) <= 10 and not text.endswith((".", ";", ",", ":")) \
+                and not re.search(r"\d", text.lstrip("0123456789. ")):
+            # A short line set in bold is how many write a heading in Word; one with a figure past its
+            # section number ("La scadenza è il 15 marzo") is a fact stressed, and stays a sentence.
+            blocks.append("## " + text)
         else:
             blocks.append(text)
     return "\n\n".join(blocks)
