@@ -230,7 +230,7 @@ def test_pdf_symbol_bullets_and_a_centred_table_after_a_list():
              "                                  Pagina 1")
     page2 = ("Camera di Commercio - Guida export\n\n"
              "un ente accreditato dal governo brasiliano.\n\n\n                                  Pagina 2")
-    pages = [_page_lines(page1, ""), _page_lines(page2, "")]
+    pages = [_page_lines(page1), _page_lines(page2)]
     blocks = _pdf_text(pages).split("\n\n")
     assert "• documento di trasporto internazionale\n• fattura commerciale" in "\n\n".join(blocks)
     assert "Voce: Registro ANVISA; Costo medio: 5.000 euro; Tempo: 4 mesi" in blocks

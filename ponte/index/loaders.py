@@ -73,7 +73,7 @@ def _md_tables(text: str) -> str:
             while i < len(lines) and "|" in lines[i] and lines[i].strip():
                 rows.append(_md_cells(lines[i]))
                 i += 1
-            out.extend(["", *[x for row in table_lines(rows, header=True) for x in (row, "")]])
+            out.extend(_paragraphs(table_lines(rows, header=True)))
             continue
         out.append(lines[i])
         i += 1
@@ -111,6 +111,11 @@ def _about(meta: dict[str, str]) -> str | None:
     sentences = _ABOUT.get(lang, _ABOUT["en"])
     parts = [template.format(meta[key]) for key, template in sentences.items() if meta.get(key)]
     return " ".join(parts) or None
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """`lines` as paragraphs of their own: a blank line before each and after the last."""
+    return ["", *(x for line in lines for x in (line, ""))]
 
 
 def table_lines(rows: list[list[str]], header: bool) -> list[str]:
@@ -155,7 +160,8 @@ def _numbered(line: str) -> bool:
     return bool(m) and m.group(1).isupper()
 
 
-_SENTENCE_DONE = (".", "!", "?", ":", ";", "…")
+_SENTENCE_END = (".", "!", "?")
+_SENTENCE_DONE = _SENTENCE_END + (":", ";", "…")
 _PDF_ITEM = re.compile(r"^(?:[-*•▪◦●‣–]|\d{1,2}[.)])\s+")
 _COLUMN_GAP = re.compile(r"(?<=\S)\s{3,}(?=\S)")
 
@@ -168,17 +174,22 @@ def _bullet(line: str) -> str:
     return _ODD_BULLET.sub(r"\1•", line)
 
 
-def _page_lines(layout: str, plain: str) -> list[str]:
+def _plain_lines(plain: str) -> list[str]:
+    """A page's lines from pypdf's plain reading (the content stream's order: columns one after the other)."""
+    return [_bullet(ln).strip() for ln in plain.splitlines() if ln.strip()]
+
+
+def _page_lines(layout: str) -> list[str] | None:
     """One page's lines from pypdf's layout reading: "" where a vertical gap ends a paragraph, and a
     table row as its cells joined by tabs (a first cell wrapped over the lines around its row is
-    put back together). A page where two lines are two runs of prose side by side (five words or more
-    each), or one line is (eight or more), is set in columns, even if only in part, which the layout
-    reading would interleave: its plain reading is kept instead."""
+    put back together). None for a page where two lines are two runs of prose side by side (five
+    words or more each), or one line is (eight or more): it is set in columns, even if only in part,
+    which the layout reading would interleave, and its plain reading is read instead."""
     rows = [_bullet(r) for r in layout.splitlines()]
     body = [r for r in rows if r.strip()]
     sides = [min(len(c.split()) for c in cells) for r in body if len(cells := _COLUMN_GAP.split(r.strip())) == 2]
     if not body or sum(n >= 5 for n in sides) >= 2 or any(n >= 8 for n in sides):
-        return [_bullet(ln).strip() for ln in plain.splitlines() if ln.strip()]
+        return None
     out: list[str] = []
     wrapped = -1  # the row whose first cell began on the line above it
     indent = 0  # where the last line of text began
@@ -210,6 +221,10 @@ def _page_lines(layout: str, plain: str) -> list[str]:
     return out
 
 
+def _furniture_key(line: str) -> str:
+    return re.sub(r"\d+", "#", line.lower())  # "Page 3 of 10" and "Page 4 of 10" are one line
+
+
 def _furniture(pages: list[list[str]]) -> set[str]:
     """Lines (digits masked) found among the first or last two lines of at least half the pages."""
     if len(pages) < 2:
@@ -217,8 +232,7 @@ def _furniture(pages: list[list[str]]) -> set[str]:
     seen: dict[str, int] = {}
     for lines in pages:
         lines = [ln for ln in lines if ln]
-        for line in set(lines[:2] + lines[-2:]):
-            key = re.sub(r"\d+", "#", line.lower())
+        for key in {_furniture_key(line) for line in lines[:2] + lines[-2:]}:
             seen[key] = seen.get(key, 0) + 1
     return {key for key, n in seen.items() if n >= max(2, len(pages) / 2)}
 
@@ -232,7 +246,7 @@ def _table_header(rows: list[list[str]]) -> bool:
 
 
 def _pdf_text(pages: list[list[str]]) -> str:
-    """Page lines (`_page_lines`) as light Markdown: page furniture dropped, words split by a hyphen at
+    """Page lines (`_page_lines`, `_plain_lines`) as light Markdown: page furniture dropped, words split by a hyphen at
     a line's end joined, numbered or capitalised short lines made headings, table rows made one
     paragraph each, and a paragraph ended where a line ends a sentence well short of the usual line
     width. Pages run on into each other, as the sentences across their breaks do."""
@@ -242,34 +256,39 @@ def _pdf_text(pages: list[list[str]]) -> str:
         filled = [i for i, ln in enumerate(page) if ln]
         edges = set(filled[:2] + filled[-2:])
         kept = [line for i, line in enumerate(page)
-                if not (i in edges and (re.sub(r"\d+", "#", line.lower()) in furniture or _PAGE_NUMBER.match(line)))]
+                if not (i in edges and (_furniture_key(line) in furniture or _PAGE_NUMBER.match(line)))]
         while kept and not kept[-1]:
             kept.pop()
         while kept and not kept[0]:
             kept.pop(0)
-        if lines and kept and lines[-1].endswith(_SENTENCE_DONE[:3]):
+        if lines and kept and lines[-1].endswith(_SENTENCE_END):
             lines.append("")  # a page break is a paragraph break only where a sentence ended
         for line in kept:
             if line or (lines and lines[-1]):
                 lines.append(line)
     widths = sorted(len(ln) for ln in lines if ln and "\t" not in ln)
     usual = widths[len(widths) * 3 // 4] if widths else 0
+    # The nearest line of text before and after each line, found in one pass each way.
+    before, after = [""] * len(lines), [""] * len(lines)
+    for i in range(1, len(lines)):
+        before[i] = lines[i - 1] or before[i - 1]
+    for i in range(len(lines) - 2, -1, -1):
+        after[i] = lines[i + 1] or after[i + 1]
     out: list[str] = []
     table: list[list[str]] = []
     for i, line in enumerate(lines):
         if "\t" in line:
             table.append(line.split("\t"))
             continue
-        if table and not line and "\t" in next((ln for ln in lines[i + 1:] if ln), ""):
+        if table and not line and "\t" in after[i]:
             continue  # rows set apart by space are still one table
         if table:
-            out.extend(["", *[x for row in table_lines(table, _table_header(table)) for x in (row, "")]])
+            out.extend(_paragraphs(table_lines(table, _table_header(table))))
             table = []
         if not line:
             out.append("")
             continue
-        prev = next((ln for ln in reversed(lines[:i]) if ln), "")
-        nxt = next((ln for ln in lines[i + 1:] if ln), "")
+        prev, nxt = before[i], after[i]
         short = len(line.split()) <= 10 and not line.endswith(_SENTENCE_DONE + (",",))
         numbered = _numbered(line) and not _numbered(prev) and not _numbered(nxt) and nxt[:1].isupper()
         capitals = sum(ch.isalpha() for ch in line) >= 4 and line.upper() == line
@@ -286,10 +305,10 @@ def _pdf_text(pages: list[list[str]]) -> str:
             out[-1] += " " + line  # a list item wrapped onto the next line
         else:
             out.append(" ".join(line.split()))
-        if line.endswith(_SENTENCE_DONE[:3]) and len(line) < 0.7 * usual:
+        if line.endswith(_SENTENCE_END) and len(line) < 0.7 * usual:
             out.append("")  # the short last line of a paragraph
     if table:
-        out.extend(["", *[x for row in table_lines(table, _table_header(table)) for x in (row, "")]])
+        out.extend(_paragraphs(table_lines(table, _table_header(table))))
     text = re.sub(r"\n*(## [^\n]*)\n*", r"\n\n\1\n\n", "\n".join(out))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
@@ -311,8 +330,10 @@ def _read_pdf(path: Path) -> tuple[str, str | None]:
 
     try:
         reader = PdfReader(str(path))
-        pages = [_page_lines(page.extract_text(extraction_mode="layout") or "", page.extract_text() or "")
-                 for page in reader.pages]
+        pages = []
+        for page in reader.pages:
+            lines = _page_lines(page.extract_text(extraction_mode="layout") or "")
+            pages.append(_plain_lines(page.extract_text() or "") if lines is None else lines)
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise UnreadableDocument(f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
     except Exception as exc:  # pypdf raises many internal types on corrupt files
@@ -327,8 +348,10 @@ _HTML_SKIP = {"script", "style", "noscript", "template", "nav", "footer", "svg",
 _HTML_BLOCKS = {"p", "div", "section", "article", "main", "header", "aside", "blockquote", "pre", "ul", "ol",
                 "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption",
                 "figure", "figcaption", "address", "hr", "br", "body", "html", "details", "summary", "center",
-                "fieldset", "h1", "h2", "h3", "h4", "h5", "h6"}
-_HTML_INNER_BLOCKS = "p, div, table, ul, ol, h1, h2, h3, h4, h5, h6, blockquote, section, article"
+                "fieldset"}
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# A table with any of these in its cells (or a table inside it) is laid out with, not a table of data.
+_CELL_BLOCKS = "p, div, ul, ol, h1, h2, h3, h4, h5, h6, blockquote, section, article, table table"
 
 
 def _html_blocks(root) -> list[str]:
@@ -363,13 +386,12 @@ def _html_blocks(root) -> list[str]:
                     linked[0] += sum(ch.isalnum() for ch in piece)
             elif tag in _HTML_SKIP or tag == "-comment" or "hidden" in (child.attributes or {}):
                 continue
-            elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            elif tag in _HEADINGS:
                 flush()
                 text = " ".join(child.text(separator=" ").split())
                 if text:
                     blocks.append("#" * int(tag[1]) + " " + text)
-            elif tag == "table" and child.css_first(_HTML_INNER_BLOCKS.replace("table, ", "")) is None \
-                    and child.css_first("table table") is None:
+            elif tag == "table" and child.css_first(_CELL_BLOCKS) is None:
                 flush()
                 rows = child.css("tr")
                 cells = [[c.text(separator=" ") for c in row.iter() if c.tag in ("td", "th")] for row in rows]
@@ -384,6 +406,7 @@ def _html_blocks(root) -> list[str]:
                 if tag == "dt":
                     term = " ".join("".join(buffer).split()).rstrip(":")
                     buffer.clear()
+                    linked[0] = 0
                     prefix[0] = f"{term}: " if term else ""
                 else:
                     flush()
@@ -413,7 +436,12 @@ def _docx_header(table) -> bool:
     first = table.rows[0]
     if first._tr.xpath("./w:trPr/w:tblHeader"):
         return True
-    runs = [r for cell in first.cells for para in cell.paragraphs for r in para.runs if r.text.strip()]
+    return _all_bold([r for cell in first.cells for para in cell.paragraphs for r in para.runs])
+
+
+def _all_bold(runs) -> bool:
+    """Whether every run of text (blank ones aside) is set in bold, and there is one."""
+    runs = [r for r in runs if r.text.strip()]
     return bool(runs) and all(r.bold for r in runs)
 
 
@@ -440,14 +468,13 @@ def _read_docx(path: Path) -> str:
         if not text:
             continue
         style = (part.style.name or "").lower() if part.style is not None else ""
-        runs = [r for r in part.runs if r.text.strip()]
         numbered = part._p.pPr is not None and part._p.pPr.numPr is not None
         if style.startswith("heading") or style == "title":
             level = "".join(ch for ch in style if ch.isdigit()) or "1"
             blocks.append("#" * int(level) + " " + text)
         elif "list" in style or numbered:  # a list style, or numbering applied to a plain paragraph
             blocks.append("- " + text)
-        elif runs and all(r.bold for r in runs) and len(text.split()) <= 10 and not text.endswith((".", ";", ",", ":")) \
+        elif _all_bold(part.runs) and len(text.split()) <= 10 and not text.endswith((".", ";", ",", ":")) \
                 and not re.search(r"\d", text.lstrip("0123456789. ")):
             # A short line set in bold is how many write a heading in Word; one with a figure past its
             # section number ("La scadenza è il 15 marzo") is a fact stressed, and stays a sentence.
