@@ -86,8 +86,10 @@ class ExtractiveAnswerer:
                 picked.append((rel, ei, sentence, ev.meaning[si] if si < len(ev.meaning) else rel))
         picked.sort(key=lambda t: -t[0])
         # The same sentence in two documents (a newsletter uploaded as a page and as a PDF) is quoted once.
-        seen: set[str] = set()
-        picked = [p for p in picked if not (key := " ".join(p[2].lower().split())) in seen and not seen.add(key)]
+        once: dict[str, tuple[float, int, str, float]] = {}
+        for p in picked:
+            once.setdefault(" ".join(p[2].lower().split()), p)
+        picked = list(once.values())
         if picked:
             top = picked[0][0]
             top_meaning = max(p[3] for p in picked)

@@ -24,12 +24,13 @@ from ..index.snapshot import Snapshot, offtopic_question_vectors
 from ..models import ChatRequest, ChatResponse, Citation, Filters, Match
 from .answerer import Evidence, clip
 from .grounding import Z_CROSS, Support, offer_z, outside_knowledge, unknown_years
-from .intent import (addressed_to_the_assistant, another_thing, asks_for_a_quantity, states_a_quantity, asks_a_favour, asks_about_a_partner,
-                     asks_about_certification, asks_about_firms, asks_for_companies, asks_for_contacts,
+from .intent import (addressed_to_the_assistant, another_thing, asks_a_favour, asks_about_a_partner,
+                     asks_about_certification, asks_about_firms, asks_for_a_quantity, asks_for_companies, asks_for_contacts,
                      asks_for_a_person, asks_for_its_partners, asks_for_the_directory, asks_how_to_reach, asks_whom_to_turn_to, asks_whether_any, courtesy,
                      earlier_request, introduces_itself, language_asked, names_a_thing, names_nothing_sought, names_only_conditions, narrows_the_list, need_parts,
                      request_and_question, request_object, requests_partners, says_nothing_of_its_own, speaks_of_itself,
-                     own_offer, seek_any_partner, seeks_partners, small_talk, wants_to_join, without_instructions)
+                     own_offer, seek_any_partner, seeks_partners, small_talk, states_a_quantity, wants_to_join,
+                     without_instructions)
 from .language import PHRASES, guess_language, phrase, said_together
 from .matcher import Conditions, conditions_named, to_match, wants
 from .places import place_filters, without_places
@@ -541,10 +542,12 @@ class ChatService:
             # meccaniche conto terzi", "training" near "Estudos de vento".
             # A trade the asker names as its own need ("Customs clearance for machines we ship to Suape")
             # is a request, and its firms are judged as a request's are.
-            standing = self.core.matcher.standing(snap, snap.center(alone.qvec, asker))
-            partners = [m for m in self.partners(snap, alone, asker, lang) if speaks_of_itself(message) or m.fit == "strong" or (
-                offer_z(snap, alone.qvec, asker, pos := snap.company_pos[m.company_id], local=True) >= Z_CROSS
-                and standing[pos] >= STANDING_Z)]
+            partners = self.partners(snap, alone, asker, lang)
+            if not speaks_of_itself(message):
+                standing = self.core.matcher.standing(snap, snap.center(alone.qvec, asker))
+                partners = [m for m in partners if m.fit == "strong" or (
+                    offer_z(snap, alone.qvec, asker, pos := snap.company_pos[m.company_id], local=True) >= Z_CROSS
+                    and standing[pos] >= STANDING_Z)]
 
         evidence: list[Evidence] = []
         # A request for partners ("we are looking for…", "can you recommend a partner for…", or any

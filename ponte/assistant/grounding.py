@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..index.lexical import STOPWORDS, Vocabulary, fold
+from ..index.lexical import STOPWORDS, YEAR_PATTERN, Vocabulary, fold
 from .language import LANGUAGES
 
 Z_SAME = 2.5
@@ -280,7 +280,7 @@ def foreign_question(question: str, vocabulary: Vocabulary) -> bool:
     return len(words) >= 4 and not any(vocabulary.knows(w) for w in words)
 
 
-_YEAR = re.compile(r"\b(?:1\d{3}|20\d{2})\b")
+_YEAR = re.compile(YEAR_PATTERN)
 
 
 def unknown_years(question: str, vocabulary: Vocabulary) -> list[str]:

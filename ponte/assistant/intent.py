@@ -1016,9 +1016,11 @@ def states_a_quantity(sentence: str, lang: str | None) -> bool:
     return bool(_QUANTITY.get(lang or "en", _QUANTITY["en"]).search(fold(sentence)))
 
 
+# "our", "my" and their Italian and Portuguese forms (folded).
+POSSESSIVE = r"(?:our|my|nostr[aoie]|mi[aoe]|miei|noss[ao]s?|me[ui]s?|minhas?)"
 # The asker speaking of itself ("for machines we ship", "per i nostri clienti", "para a nossa fábrica");
 # not "nos" (also Portuguese for "in the"), nor "i" and "ci" (also Italian articles and particles).
-_ASKER = re.compile(r"\b(?:we|our|ours|us|my|noi|nostr[oaie]|mio|mia|miei|mie|nosso|nossa|nossos|nossas|meu|minha|meus|minhas)\b")
+_ASKER = re.compile(rf"\b(?:we|us|ours|noi|{POSSESSIVE})\b")
 
 
 def speaks_of_itself(message: str) -> bool:

@@ -19,7 +19,7 @@ from ..index.retriever import filter_mask
 from ..index.snapshot import PARTNERSHIPS, SECTORS, Snapshot, bitmask
 from ..models import CompanyProfile, Filters, Match
 from .grounding import offer_z
-from .intent import names_only_conditions, quoted_object, request_object
+from .intent import POSSESSIVE, names_only_conditions, quoted_object, request_object
 from .answerer import clip
 from .language import phrase, said_together
 from .places import places_named, without_places
@@ -604,7 +604,7 @@ _CERTIFYING = re.compile(r"\b(?:for|per|para|pra|to get|to obtain|ottenere|conse
 _PREP = r"(?:for|of|on|per|di|su|a|para|de|em|pra)"
 # A place of the asker's own in between ("piping at our plant in Recife") is where, not what.
 _OWN = re.compile(rf"\b{_PREP}\s+(?:(?!(?:{_PREP}|at|presso)\b)\S+\s+){{0,4}}?"
-                  r"(?:our|my|nostr[aoie]|mi[aoe]|miei|noss[ao]s?|me[ui]s?|minhas?)\b.*$", re.I)
+                  rf"{POSSESSIVE}\b.*$", re.I)
 
 
 def without_own_product(text: str) -> str:

@@ -31,6 +31,10 @@ STOPWORDS = frozenset(
 )
 
 
+# A year as texts write it ("2014"): kept in a knowledge base's vocabulary beside its words.
+YEAR_PATTERN = r"\b(?:1\d{3}|20\d{2})\b"
+
+
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in text if not unicodedata.combining(ch))

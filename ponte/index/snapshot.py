@@ -18,7 +18,7 @@ import numpy as np
 from typing import get_args
 
 from ..models import CompanyProfile, PartnershipType, Sector
-from .lexical import LexicalIndex, Vocabulary, fold, tokenize
+from .lexical import YEAR_PATTERN, LexicalIndex, Vocabulary, fold, tokenize
 from . import vectors
 from .store import Store
 
@@ -374,7 +374,7 @@ class Snapshot:
 def _words(texts: list[str]) -> set[str]:
     """The folded words of `texts`, and the years they name ("2014"): a question about a year that the
     knowledge base never names cannot be answered from it (`grounding.unknown_years`)."""
-    word = re.compile(r"[^\W\d_]+|\b(?:1\d{3}|20\d{2})\b")
+    word = re.compile(rf"[^\W\d_]+|{YEAR_PATTERN}")
     out: set[str] = set()
     for text in texts:
         out.update(word.findall(fold(text)))
